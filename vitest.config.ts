@@ -1,0 +1,11 @@
+import { defineConfig } from 'vitest/config';
+
+export default defineConfig({
+  test: {
+    include: ['test/**/*.test.ts'],
+    testTimeout: 30_000,
+    hookTimeout: 30_000,
+    // HIL tests own real ptys and child processes: keep files apart so two never fight for a core.
+    pool: 'forks',
+  },
+});
