@@ -1,0 +1,104 @@
+// Loads and validates a scenario file (DESIGN.md "Scenarios", a contract). Every problem is reported
+// with the file and line before anything runs, so a bad file exits 2 and never half-runs.
+import { readFileSync } from 'node:fs';
+import { isMap, isSeq, LineCounter, parseDocument, type Node as YamlNode } from 'yaml';
+import { ScenarioFileError } from './errors.ts';
+import { VERBS } from './verbs.ts';
+
+export interface Step {
+  verb: string;
+  arg: unknown;
+  line: number;
+}
+
+export interface Scenario {
+  file: string;
+  name: string;
+  profile: string;
+  /** The controller's world, as in a `--config` file; validated by the controller when it is built. */
+  controller: Record<string, unknown>;
+  controllerLine: number;
+  seed: number;
+  steps: Step[];
+}
+
+const TOP_KEYS = ['name', 'profile', 'controller', 'steps', 'seed', 'description'];
+
+export function loadScenarioFile(file: string): Scenario {
+  let text: string;
+  try {
+    text = readFileSync(file, 'utf8');
+  } catch (err) {
+    throw new ScenarioFileError(file, 0, `cannot read the file (${(err as NodeJS.ErrnoException).code ?? err})`);
+  }
+  return parseScenario(text, file);
+}
+
+export function parseScenario(text: string, file = '<scenario>'): Scenario {
+  const lines = new LineCounter();
+  const doc = parseDocument(text, { lineCounter: lines, prettyErrors: false, uniqueKeys: true });
+  const lineOf = (node: YamlNode | null | undefined) => (node?.range ? lines.linePos(node.range[0]).line : 1);
+  const fail = (node: YamlNode | null | undefined, reason: string): never => {
+    throw new ScenarioFileError(file, lineOf(node), reason);
+  };
+
+  if (doc.errors.length > 0) {
+    const e = doc.errors[0];
+    throw new ScenarioFileError(file, lines.linePos(e.pos[0]).line, `not valid YAML: ${e.message.split('\n')[0]}`);
+  }
+  const root = doc.contents;
+  if (!isMap(root)) return fail(root, 'a scenario is a mapping with name, profile, controller and steps');
+
+  for (const pair of root.items) {
+    const key = String((pair.key as { value?: unknown })?.value ?? pair.key);
+    if (!TOP_KEYS.includes(key)) fail(pair.key as YamlNode, `unknown top-level key "${key}" (expected ${TOP_KEYS.join(', ')})`);
+  }
+
+  const plain = root.toJSON() as Record<string, unknown>;
+  const nodeOf = (key: string) => root.get(key, true) as YamlNode | undefined;
+  const name = plain.name;
+  if (typeof name !== 'string' || name.trim() === '') fail(root, 'the scenario needs a "name" (a string)');
+  const profile = plain.profile;
+  if (typeof profile !== 'string' && typeof profile !== 'number') fail(root, 'the scenario needs a "profile" (a model, e.g. 5340)');
+
+  const seedValue = plain.seed ?? 1;
+  if (typeof seedValue !== 'number' || !Number.isInteger(seedValue)) fail(nodeOf('seed'), '"seed" must be an integer');
+
+  const controllerNode = nodeOf('controller');
+  let controller: Record<string, unknown> = {};
+  if (controllerNode !== undefined && (controllerNode as { value?: unknown }).value !== null) {
+    if (!isMap(controllerNode)) fail(controllerNode, '"controller" must be a mapping (the controller\'s world)');
+    controller = (controllerNode as unknown as { toJSON(): Record<string, unknown> }).toJSON();
+  }
+
+  const stepsNode = nodeOf('steps');
+  if (!isSeq(stepsNode)) return fail(stepsNode ?? root, 'the scenario needs "steps" (a list)');
+  if (stepsNode.items.length === 0) fail(stepsNode, '"steps" is empty');
+
+  const steps: Step[] = [];
+  for (const item of stepsNode.items as YamlNode[]) {
+    if (!isMap(item) || item.items.length === 0) fail(item, 'a step is a mapping like "- advance: 10s"');
+    const map = item as unknown as { items: { key: YamlNode }[]; toJSON(): Record<string, unknown> };
+    const json = map.toJSON();
+    const verb = Object.keys(json)[0];
+    const spec = VERBS[verb];
+    if (!spec) fail(item, `unknown step "${verb}" (known: ${Object.keys(VERBS).join(', ')})`);
+    const { [verb]: value, ...extras } = json;
+    try {
+      steps.push({ verb, arg: spec.parse(value, extras), line: lineOf(item) });
+    } catch (reason) {
+      if (typeof reason !== 'string') throw reason;
+      fail(item, reason);
+    }
+  }
+
+  return {
+    file,
+    name: name as string,
+    profile: String(profile),
+    controller,
+    controllerLine: lineOf(controllerNode),
+    seed: seedValue as number,
+    steps,
+  };
+}

@@ -1,0 +1,16 @@
+// What a scenario acts on: one phone (and, when the link has it, the controller at the far end).
+// The runner knows nothing about how the world was built: mock wire, pty pair or a device.
+
+export interface ScenarioTarget {
+  /** Moves the simulation clock (virtual: jumps; real: waits). Resolves early, true, once `until` holds. */
+  advance(ms: number, until?: () => boolean): Promise<boolean>;
+  now(): number;
+  /** What the phone shows now, one string per display row. */
+  display(): string[];
+  /** Presses a key by its contract name (`0`-`9`, `*`, `#`, `hotdesk`, `key:3`, `pkm1:12`, a softkey label). */
+  press(key: string): void;
+  /** The cadence a lamp shows now (`off` when it is dark and steady). */
+  lamp(key: string): string;
+  /** Acts on the far end; throws an Error with a clear message when the link has no controller. */
+  controller(action: Record<string, unknown>): Promise<void>;
+}

@@ -1,0 +1,125 @@
+// The step verbs of the scenario format (DESIGN.md "Scenarios"). Each verb checks its argument when
+// the file is loaded (so a bad file fails before anything runs, exit 2) and acts when the step runs.
+// New features add verbs here; docs/scenarios.md describes them for users.
+import { parseDuration } from '../duration.ts';
+import { StepFailure } from './errors.ts';
+import type { ScenarioTarget } from './target.ts';
+
+export interface Verb<A> {
+  /** Validates the step's value and sibling keys; returns the parsed argument or throws a reason string. */
+  parse(value: unknown, extras: Record<string, unknown>): A;
+  run(target: ScenarioTarget, arg: A): Promise<void>;
+  /** A one-line description for a failing step's report. */
+  describe(arg: A): string;
+}
+
+/** How long `wait-display` waits on the simulation clock when the step gives no `timeout`. */
+export const DEFAULT_WAIT_MS = 60_000;
+
+const KEY_NAMES = /^([0-9*#]|hotdesk|ok|cancel|hold|transfer|conference|release|alarm|key:[1-9]\d*|pkm[1-9]:[1-9]\d*|[a-z][a-z -]*)$/;
+
+function durationArg(value: unknown, what: string): number {
+  const ms = typeof value === 'string' || typeof value === 'number' ? parseDuration(value) : undefined;
+  if (ms === undefined) throw `${what} must be a duration like 500ms, 10s, 2m or 1h (got ${JSON.stringify(value)})`;
+  return ms;
+}
+
+function textArg(value: unknown, verb: string): string {
+  if (typeof value !== 'string' && typeof value !== 'number') throw `${verb} needs the text to look for`;
+  const text = String(value);
+  if (text.length === 0) throw `${verb} needs a non-empty text`;
+  return text;
+}
+
+function onlyKeys(extras: Record<string, unknown>, allowed: string[], verb: string): void {
+  for (const k of Object.keys(extras)) {
+    if (!allowed.includes(k)) throw `unknown key "${k}" in a ${verb} step (allowed: ${allowed.join(', ') || 'none'})`;
+  }
+}
+
+/** True when `text` is on one display row, or spans rows when they are read top to bottom. */
+export function displayShows(lines: string[], text: string): boolean {
+  const norm = (s: string) => s.replace(/\s+/g, ' ').trim();
+  const want = norm(text);
+  return lines.some((l) => norm(l).includes(want)) || norm(lines.join(' ')).includes(want);
+}
+
+interface WaitArg {
+  text: string;
+  timeout: number;
+}
+
+const waitDisplay: Verb<WaitArg> = {
+  parse(value, extras) {
+    onlyKeys(extras, ['timeout'], 'wait-display');
+    return {
+      text: textArg(value, 'wait-display'),
+      timeout: extras.timeout === undefined ? DEFAULT_WAIT_MS : durationArg(extras.timeout, 'timeout'),
+    };
+  },
+  async run(target, arg) {
+    const seen = await target.advance(arg.timeout, () => displayShows(target.display(), arg.text));
+    if (!seen) throw new StepFailure(`"${arg.text}" did not appear within ${arg.timeout} ms`);
+  },
+  describe: (arg) => `wait-display: "${arg.text}"`,
+};
+
+const expectDisplay: Verb<string> = {
+  parse(value, extras) {
+    onlyKeys(extras, [], 'expect-display');
+    return textArg(value, 'expect-display');
+  },
+  async run(target, text) {
+    if (!displayShows(target.display(), text)) throw new StepFailure(`the display does not show "${text}"`);
+  },
+  describe: (text) => `expect-display: "${text}"`,
+};
+
+const advance: Verb<number> = {
+  parse(value, extras) {
+    onlyKeys(extras, [], 'advance');
+    return durationArg(value, 'advance');
+  },
+  async run(target, ms) {
+    await target.advance(ms);
+  },
+  describe: (ms) => `advance: ${ms}ms`,
+};
+
+const press: Verb<string> = {
+  parse(value, extras) {
+    onlyKeys(extras, [], 'press');
+    const key = String(value ?? '').trim().toLowerCase();
+    if (!KEY_NAMES.test(key)) throw `press needs a key name (0-9, *, #, hotdesk, ok, key:N, pkm1:N, a softkey label); got ${JSON.stringify(value)}`;
+    return key;
+  },
+  async run(target, key) {
+    target.press(key);
+    await target.advance(0);
+  },
+  describe: (key) => `press: ${key}`,
+};
+
+const dial: Verb<string> = {
+  parse(value, extras) {
+    onlyKeys(extras, [], 'dial');
+    const digits = String(value ?? '');
+    if (!/^[0-9*#]+$/.test(digits)) throw `dial takes keypad digits, * and # only; got ${JSON.stringify(value)}`;
+    return digits;
+  },
+  async run(target, digits) {
+    for (const d of digits) {
+      target.press(d);
+      await target.advance(0);
+    }
+  },
+  describe: (digits) => `dial: ${digits}`,
+};
+
+export const VERBS: Record<string, Verb<any>> = {
+  'wait-display': waitDisplay,
+  'expect-display': expectDisplay,
+  advance,
+  press,
+  dial,
+};
