@@ -1,0 +1,24 @@
+// What `--link` says (DESIGN.md "CLI"): the mock wire, a socat pty pair made for the run, two ports
+// (phone first), or one port with the phone on it and a device or another process at the far end.
+import { UsageError } from './commands/usage.ts';
+
+export type LinkSpec =
+  | { kind: 'mock' }
+  | { kind: 'pty' }
+  | { kind: 'ports'; phone: string; controller: string }
+  | { kind: 'port'; phone: string };
+
+export function parseLinkSpec(text: string | undefined): LinkSpec {
+  if (text === undefined || text === 'mock') return { kind: 'mock' };
+  if (text === 'pty') return { kind: 'pty' };
+  const parts = text.split(',');
+  if (parts.some((p) => p.trim() === '') || parts.length > 2) {
+    throw new UsageError(`--link takes mock, pty, PATH or PATH,PATH (got "${text}")`);
+  }
+  return parts.length === 2 ? { kind: 'ports', phone: parts[0], controller: parts[1] } : { kind: 'port', phone: parts[0] };
+}
+
+/** Real ports run on the real clock; only the mock wire can run in virtual time. */
+export function isRealTime(spec: LinkSpec, realtime: boolean | undefined): boolean {
+  return spec.kind !== 'mock' || !!realtime;
+}
