@@ -9,6 +9,7 @@ import { SeededRandom } from '../firmware/random.ts';
 import { ECHO_PORT, echoService, Router, ROUTER_IP } from './controller/router.ts';
 import type { LinkSpec } from './link-spec.ts';
 import { PcapFile } from './pcap.ts';
+import { loadProfile } from './profiles.ts';
 import { JsonlFile } from './trace-file.ts';
 import { RealClock } from './real-clock.ts';
 import type { ScenarioTarget } from './scenario/target.ts';
@@ -64,6 +65,7 @@ export class World implements ScenarioTarget {
   }
 
   static async build(options: WorldOptions): Promise<World> {
+    loadProfile(options.profile); // an unknown model fails here, before any port is opened
     const realtime = options.link.kind !== 'mock' || !!options.realtime;
     const clock: Clock = options.clock ?? (realtime ? new RealClock() : new VirtualClock(settleIo));
     const world = new World(clock, options);

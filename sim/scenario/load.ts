@@ -4,6 +4,7 @@ import { readFileSync } from 'node:fs';
 import { isMap, isSeq, LineCounter, parseDocument, type Node as YamlNode } from 'yaml';
 import { ScenarioFileError } from './errors.ts';
 import { VERBS } from './verbs.ts';
+import { loadProfiles } from '../profiles.ts';
 
 export interface Step {
   verb: string;
@@ -60,6 +61,8 @@ export function parseScenario(text: string, file = '<scenario>'): Scenario {
   if (typeof name !== 'string' || name.trim() === '') fail(root, 'the scenario needs a "name" (a string)');
   const profile = plain.profile;
   if (typeof profile !== 'string' && typeof profile !== 'number') fail(root, 'the scenario needs a "profile" (a model, e.g. 5340)');
+  const models = loadProfiles();
+  if (!models.has(String(profile))) fail(nodeOf('profile'), `unknown profile "${profile}" (known: ${[...models.keys()].join(', ')})`);
 
   const seedValue = plain.seed ?? 1;
   if (typeof seedValue !== 'number' || !Number.isInteger(seedValue)) fail(nodeOf('seed'), '"seed" must be an integer');

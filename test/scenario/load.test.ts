@@ -50,6 +50,7 @@ describe('scenario loader', () => {
     ['name: x\nprofile: 5340\nsteps:\n  - dial: "12a"\n', 4, /dial takes keypad digits/],
     ['name: x\nprofile: 5340\nsteps:\n  - press: "!!"\n', 4, /press needs a key name/],
     ['name: x\nprofile: 5340\nbogus: 1\nsteps:\n  - advance: 1s\n', 3, /unknown top-level key "bogus"/],
+    ['name: x\nprofile: 9999\nsteps:\n  - advance: 1s\n', 2, /unknown profile "9999" \(known: 5304, /],
     ['name: x\nprofile: 5340\ncontroller: 7\nsteps:\n  - advance: 1s\n', 3, /"controller" must be a mapping/],
   ])('rejects a bad file with its line and reason (%#)', (text, line, reason) => {
     const err = errorOf(text);
