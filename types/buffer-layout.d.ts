@@ -1,6 +1,7 @@
 // buffer-layout ships no types: this declares the part of its API the project uses.
 declare module 'buffer-layout' {
   export class Layout<T = any> {
+    constructor(span: number, property?: string);
     span: number;
     property?: string;
     decode(b: Buffer, offset?: number): T;
