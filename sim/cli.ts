@@ -5,6 +5,8 @@ import { commandProfiles } from './commands/profiles.ts';
 import { commandRun } from './commands/run.ts';
 import { commandSim, commandPhone, commandController } from './commands/sim.ts';
 import { UsageError } from './commands/usage.ts';
+import { ConfigError } from './controller/config.ts';
+import { ProfileError, UnknownProfileError } from './profiles.ts';
 
 interface Command {
   summary: string;
@@ -106,7 +108,12 @@ export async function main(argv: string[]): Promise<number> {
     const message = err instanceof Error ? err.message : String(err);
     process.stderr.write(`hotdesk ${name}: ${message.split('\n')[0]}\n`);
     // bad usage and bad files are the caller's to fix (2); anything else is a failure of the run (1)
-    const usage = err instanceof UsageError || (err as { code?: string }).code?.startsWith('ERR_PARSE_ARGS');
+    const usage =
+      err instanceof UsageError ||
+      err instanceof ConfigError ||
+      err instanceof ProfileError ||
+      err instanceof UnknownProfileError ||
+      (err as { code?: string }).code?.startsWith('ERR_PARSE_ARGS');
     return usage ? 2 : 1;
   }
 }

@@ -2,26 +2,34 @@
 // phone firmware on one end and the controller on the other, with trace and capture attached. The CLI,
 // the scenario runner, tests and benchmarks all build worlds here, so they run the same parts.
 import { VirtualClock } from '../firmware/clock.ts';
-import { EchoPhone } from '../firmware/echo-phone.ts';
-import type { ByteLink, Clock, Panel } from '../firmware/hal.ts';
-import { NetStack } from '../firmware/link/stack.ts';
+import { describeProtocols } from '../firmware/describe.ts';
+import type { ByteLink, Clock, Flash, Panel } from '../firmware/hal.ts';
+import { Phone } from '../firmware/phone.ts';
+import type { Profile } from '../firmware/profile.ts';
 import { SeededRandom } from '../firmware/random.ts';
-import { ECHO_PORT, echoService, Router, ROUTER_IP } from './controller/router.ts';
+import { parseControllerConfig, type ControllerConfig } from './controller/config.ts';
+import { Controller } from './controller/controller.ts';
+import { devTrustedKey } from './controller/dev-keys/index.ts';
+import { PowerLoss } from './flash-memory.ts';
 import type { LinkSpec } from './link-spec.ts';
 import { PcapFile } from './pcap.ts';
+import { parseFirmwareVersion, phoneFlash } from './phone-setup.ts';
 import { loadProfile } from './profiles.ts';
-import { JsonlFile } from './trace-file.ts';
 import { RealClock } from './real-clock.ts';
 import type { ScenarioTarget } from './scenario/target.ts';
+import { JsonlFile } from './trace-file.ts';
 import { TraceWriter } from './trace.ts';
 import { MockWire, type MockWireOptions } from './wire/mock-wire.ts';
 import { makePtyPair } from './wire/pty.ts';
 import { openSerialLink } from './wire/serial-link.ts';
 import { settleIo } from './wire/settle.ts';
+import { applyControllerAction } from './controller/actions.ts';
 
 export interface WorldOptions {
   profile: string;
   link: LinkSpec;
+  /** The controller's world (a scenario's `controller:` block or a `--config` file). */
+  config?: ControllerConfig;
   /** Run on wall time even on the mock wire (the panel a person uses, `--realtime`). */
   realtime?: boolean;
   /** The clock to run on; by default virtual on the mock wire and real on ports. */
@@ -37,6 +45,11 @@ export interface WorldOptions {
   panel?: Panel;
   wire?: Partial<Omit<MockWireOptions, 'clock' | 'random'>>;
   baud?: number;
+  /** The phone's factory firmware version (a.b.c.d) and where its flash lives. */
+  phoneFirmware?: string;
+  flashPath?: string;
+  /** DHCP INIT's random wait (RFC 2131: 1-10 s). */
+  dhcpStartDelayMs?: { min: number; max: number };
 }
 
 /** The phone's MAC: Mitel's OUI 00:08:5d with the rest drawn from the seed, so runs repeat. */
@@ -45,30 +58,35 @@ export function phoneMac(random: SeededRandom): string {
   return ['00', '08', '5d', ...[...b].map((x) => x.toString(16).padStart(2, '0'))].join(':');
 }
 
-export const PHONE_STATIC_IP = '192.168.10.50';
-
 export class World implements ScenarioTarget {
   readonly trace: TraceWriter;
-  phone?: EchoPhone;
-  phoneStack?: NetStack;
-  router?: Router;
+  readonly profile: Profile;
+  readonly config: ControllerConfig;
+  phone?: Phone;
+  flash?: Flash;
+  controller?: Controller;
   wire?: MockWire;
-  private pcap?: PcapFile;
+  /** Power cuts the flash saw (each followed by a power-on, as a person plugging the phone back in). */
+  powerCuts = 0;
   private readonly closers: (() => void | Promise<void>)[] = [];
-  private lastDisplay: string[] = [];
+  private pcap?: PcapFile;
+  /** Every display shown, for `wait-display`; `displayBase` is the history index of its first entry. */
+  private displayLog: string[][] = [];
+  private displayBase = 0;
 
   private constructor(
     readonly clock: Clock,
     readonly options: WorldOptions,
   ) {
     this.trace = options.trace ?? new TraceWriter(clock);
+    this.profile = loadProfile(options.profile);
+    this.config = options.config ?? parseControllerConfig({}, 'defaults');
   }
 
   static async build(options: WorldOptions): Promise<World> {
-    loadProfile(options.profile); // an unknown model fails here, before any port is opened
     const realtime = options.link.kind !== 'mock' || !!options.realtime;
     const clock: Clock = options.clock ?? (realtime ? new RealClock() : new VirtualClock(settleIo));
-    const world = new World(clock, options);
+    const world = new World(clock, options); // an unknown model fails here, before any port is opened
     try {
       await world.connect();
     } catch (err) {
@@ -92,72 +110,111 @@ export class World implements ScenarioTarget {
       this.pcap = pcap;
       this.closers.push(() => pcap.close());
     }
-    let phoneLink: ByteLink | undefined;
-    let controllerLink: ByteLink | undefined;
+    const { phoneLink, controllerLink } = await this.openLinks(random, ends);
 
+    const macRandom = random.fork();
+    const phoneRandom = random.fork();
+    if (controllerLink && ends !== 'phone') {
+      const tap = ends === 'controller' || !phoneLink ? this.pcap?.tap : undefined;
+      this.controller = new Controller({ link: controllerLink, clock: this.clock, random: random.fork(), config: this.config, tracer: this.trace.forNode('controller'), tap });
+      this.closers.push(() => this.controller?.close());
+    }
+    if (phoneLink && ends !== 'controller') {
+      const mac = phoneMac(macRandom);
+      const { flash, layout } = phoneFlash({
+        profile: this.profile,
+        factoryVersion: o.phoneFirmware ? parseFirmwareVersion(o.phoneFirmware, 'phone firmware') : undefined,
+        path: o.flashPath,
+        seed: o.seed,
+      });
+      this.flash = flash;
+      if ('close' in flash && typeof flash.close === 'function') this.closers.push(() => (flash as { close(): void }).close());
+      const phone = new Phone({
+        profile: this.profile,
+        mac,
+        link: phoneLink,
+        clock: this.clock,
+        random: phoneRandom,
+        flash,
+        flashLayout: layout,
+        trustedKeys: [devTrustedKey()],
+        panel: {
+          display: (lines) => {
+            this.displayLog.push([...lines]);
+            o.panel?.display(lines);
+          },
+          lamp: (k, c, origin) => o.panel?.lamp(k, c, origin),
+        },
+        tracer: this.trace.forNode(`phone:${mac}`),
+        tap: this.pcap?.tap,
+        describeUdp: describeProtocols,
+        dhcpStartDelayMs: o.dhcpStartDelayMs,
+        onFault: (err) => this.onPhoneFault(err),
+      });
+      this.phone = phone;
+      this.closers.push(() => phone.powerOff());
+      phone.powerOn();
+    }
+  }
+
+  private async openLinks(random: SeededRandom, ends: string): Promise<{ phoneLink?: ByteLink; controllerLink?: ByteLink }> {
+    const o = this.options;
     switch (o.link.kind) {
       case 'mock': {
         const wire = new MockWire({ clock: this.clock, random: random.fork(), ...o.wire });
         this.wire = wire;
         this.closers.push(() => wire.close());
         await wire.ready;
-        phoneLink = wire.phoneEnd;
-        controllerLink = wire.controllerEnd;
-        break;
+        return { phoneLink: wire.phoneEnd, controllerLink: wire.controllerEnd };
       }
       case 'pty': {
         const pair = await makePtyPair();
         this.closers.push(() => pair.close());
         const [a, b] = await Promise.all([openSerialLink(pair.a, o.baud), openSerialLink(pair.b, o.baud)]);
         this.closers.push(() => a.close(), () => b.close());
-        phoneLink = a;
-        controllerLink = b;
-        break;
+        return { phoneLink: a, controllerLink: b };
       }
       case 'ports': {
+        const links: { phoneLink?: ByteLink; controllerLink?: ByteLink } = {};
         if (ends !== 'controller') {
           const a = await openSerialLink(o.link.phone, o.baud);
           this.closers.push(() => a.close());
-          phoneLink = a;
+          links.phoneLink = a;
         }
         if (ends !== 'phone') {
           const b = await openSerialLink(o.link.controller, o.baud);
           this.closers.push(() => b.close());
-          controllerLink = b;
+          links.controllerLink = b;
         }
-        break;
+        return links;
       }
       case 'port': {
         const port = await openSerialLink(o.link.phone, o.baud);
         this.closers.push(() => port.close());
-        if (ends === 'controller') controllerLink = port;
-        else phoneLink = port;
-        break;
+        return ends === 'controller' ? { controllerLink: port } : { phoneLink: port };
       }
     }
+  }
 
-    const macRandom = random.fork();
-    if (controllerLink && ends !== 'phone') {
-      const tap = ends === 'controller' || !phoneLink ? this.pcap?.tap : undefined;
-      this.router = new Router({ link: controllerLink, clock: this.clock, tracer: this.trace.forNode('controller'), tap });
-      this.router.serve(ECHO_PORT, echoService);
-      this.closers.push(() => this.router?.close());
-    }
-    if (phoneLink && ends !== 'controller') {
-      const mac = phoneMac(macRandom);
-      const tracer = this.trace.forNode(`phone:${mac}`);
-      this.phoneStack = new NetStack({ mac, link: phoneLink, clock: this.clock, tracer, tap: this.pcap?.tap, ip: PHONE_STATIC_IP });
-      const panel: Panel = {
-        display: (lines) => {
-          this.lastDisplay = [...lines];
-          o.panel?.display(lines);
-        },
-        lamp: (key, cadence, origin) => o.panel?.lamp(key, cadence, origin),
-      };
-      this.phone = new EchoPhone({ stack: this.phoneStack, clock: this.clock, panel, tracer, controllerIp: ROUTER_IP });
-      this.phone.start();
-      this.closers.push(() => this.phone?.stop(), () => this.phoneStack?.close());
-    }
+  /**
+   * A fault in the phone: a flash that lost power means the phone lost power; plugging it back in is
+   * what a person would do. Anything else is a firmware bug: the watchdog restarts the phone.
+   */
+  private onPhoneFault(err: unknown): void {
+    const phone = this.phone!;
+    phone.powerOff();
+    if (err instanceof PowerLoss) this.powerCuts++;
+    this.clock.setTimeout(() => {
+      (this.flash as { powerOn?(): void }).powerOn?.();
+      phone.powerOn();
+    }, 1000);
+  }
+
+  /** Power off, wait, power on (a scenario's `power: cycle`). */
+  powerCycle(offMs = 1000): void {
+    if (!this.phone) throw new Error('there is no phone on this end of the link');
+    this.phone.powerOff();
+    this.clock.setTimeout(() => this.phone!.powerOn(), offMs);
   }
 
   // ScenarioTarget
@@ -172,20 +229,47 @@ export class World implements ScenarioTarget {
   }
 
   display(): string[] {
-    return this.lastDisplay;
+    return this.phone?.screen.lines ?? [];
+  }
+
+  displaysSince(from: number): { index: number; lines: string[] }[] {
+    // what a wait has moved past is never read again: forget it, so long runs hold only what is new
+    const forget = Math.min(from - this.displayBase, this.displayLog.length - 1);
+    if (forget > 0) {
+      this.displayLog.splice(0, forget);
+      this.displayBase += forget;
+    }
+    const start = Math.max(from, this.displayBase);
+    return this.displayLog.slice(start - this.displayBase).map((lines, i) => ({ index: start + i, lines }));
   }
 
   press(key: string): void {
+    if (!this.phone) throw new Error('there is no phone on this end of the link');
     throw new Error(`this phone has no key "${key}" yet`);
+  }
+
+  power(action: 'off' | 'on' | 'cycle'): void {
+    if (!this.phone) throw new Error('there is no phone on this end of the link');
+    if (action === 'cycle') this.powerCycle();
+    else if (action === 'off') this.phone.powerOff();
+    else this.phone.powerOn();
+  }
+
+  firmware(): { version: string; confirmed: boolean } | undefined {
+    const boot = this.phone?.bootloader;
+    const running = boot?.running;
+    if (!boot || !running) return undefined;
+    const version = boot.inspect().slots[running.slot].version;
+    return version === undefined ? undefined : { version, confirmed: running.mode === 'normal' || boot.inspect().slots[running.slot].state === 'confirmed' };
   }
 
   lamp(_key: string): string {
     return 'off';
   }
 
-  async controller(_action: Record<string, unknown>): Promise<void> {
-    if (!this.router) throw new Error('this link has no controller at the far end (a device or another process is there)');
-    throw new Error('no controller actions exist yet');
+  async actOnController(action: Record<string, unknown>): Promise<void> {
+    if (!this.controller) throw new Error('this link has no controller at the far end (a device or another process is there)');
+    applyControllerAction(this.controller, action);
   }
 
   async close(): Promise<void> {

@@ -21,6 +21,8 @@ export interface RunFileOptions {
 export async function runScenarioInWorld(scenario: Scenario, o: RunFileOptions): Promise<ScenarioResult> {
   const world = await World.build({
     profile: scenario.profile,
+    config: scenario.controller,
+    phoneFirmware: scenario.phone.firmware,
     link: o.link,
     seed: scenario.seed,
     trace: o.traceWriter,

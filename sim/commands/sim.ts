@@ -7,6 +7,7 @@ import { RealClock } from '../real-clock.ts';
 import { VirtualClock } from '../../firmware/clock.ts';
 import { settleIo } from '../wire/settle.ts';
 import { requireString, UsageError } from './usage.ts';
+import { loadControllerConfig } from '../controller/config.ts';
 
 interface RunOptions {
   profile: string;
@@ -48,6 +49,8 @@ async function runWorld(o: RunOptions): Promise<number> {
     clock,
     ends: o.ends,
     seed: seedOption(o.values),
+    config: typeof o.values.config === 'string' ? loadControllerConfig(o.values.config) : undefined,
+    flashPath: o.values.flash as string | undefined,
     tracePath: o.values.trace as string | undefined,
     pcapPath: o.values.pcap as string | undefined,
     baud: baudOption(o.values),

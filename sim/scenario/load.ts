@@ -5,6 +5,8 @@ import { isMap, isSeq, LineCounter, parseDocument, type Node as YamlNode } from 
 import { ScenarioFileError } from './errors.ts';
 import { VERBS } from './verbs.ts';
 import { loadProfiles } from '../profiles.ts';
+import { ConfigError, parseControllerConfig, type ControllerConfig } from '../controller/config.ts';
+import { parseVersion } from '../../firmware/boot/image-version.ts';
 
 export interface Step {
   verb: string;
@@ -16,14 +18,15 @@ export interface Scenario {
   file: string;
   name: string;
   profile: string;
-  /** The controller's world, as in a `--config` file; validated by the controller when it is built. */
-  controller: Record<string, unknown>;
-  controllerLine: number;
+  /** The controller's world, as in a `--config` file, validated. */
+  controller: ControllerConfig;
+  /** The phone under test: its factory firmware version (an extension of the contract's keys). */
+  phone: { firmware?: string };
   seed: number;
   steps: Step[];
 }
 
-const TOP_KEYS = ['name', 'profile', 'controller', 'steps', 'seed', 'description'];
+const TOP_KEYS = ['name', 'profile', 'controller', 'phone', 'steps', 'seed', 'description'];
 
 export function loadScenarioFile(file: string): Scenario {
   let text: string;
@@ -68,10 +71,26 @@ export function parseScenario(text: string, file = '<scenario>'): Scenario {
   if (typeof seedValue !== 'number' || !Number.isInteger(seedValue)) fail(nodeOf('seed'), '"seed" must be an integer');
 
   const controllerNode = nodeOf('controller');
-  let controller: Record<string, unknown> = {};
+  let controllerRaw: Record<string, unknown> = {};
   if (controllerNode !== undefined && (controllerNode as { value?: unknown }).value !== null) {
     if (!isMap(controllerNode)) fail(controllerNode, '"controller" must be a mapping (the controller\'s world)');
-    controller = (controllerNode as unknown as { toJSON(): Record<string, unknown> }).toJSON();
+    controllerRaw = (controllerNode as unknown as { toJSON(): Record<string, unknown> }).toJSON();
+  }
+  let controller: ControllerConfig;
+  try {
+    controller = parseControllerConfig(controllerRaw, 'controller');
+  } catch (err) {
+    if (!(err instanceof ConfigError)) throw err;
+    return fail(controllerNode, err.message);
+  }
+
+  const phoneNode = nodeOf('phone');
+  const phone = (plain.phone ?? {}) as { firmware?: unknown };
+  if (typeof phone !== 'object' || Array.isArray(phone)) fail(phoneNode, '"phone" must be a mapping like { firmware: 1.0.0.0 }');
+  for (const k of Object.keys(phone)) if (k !== 'firmware') fail(phoneNode, `unknown key "${k}" in "phone" (allowed: firmware)`);
+  if (phone.firmware !== undefined) {
+    const v = parseVersion(String(phone.firmware));
+    if (!v.ok) fail(phoneNode, `phone firmware: ${v.reason}`);
   }
 
   const stepsNode = nodeOf('steps');
@@ -100,7 +119,7 @@ export function parseScenario(text: string, file = '<scenario>'): Scenario {
     name: name as string,
     profile: String(profile),
     controller,
-    controllerLine: lineOf(controllerNode),
+    phone: { firmware: phone.firmware === undefined ? undefined : String(phone.firmware) },
     seed: seedValue as number,
     steps,
   };

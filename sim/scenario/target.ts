@@ -7,10 +7,19 @@ export interface ScenarioTarget {
   now(): number;
   /** What the phone shows now, one string per display row. */
   display(): string[];
+  /**
+   * Every display the phone showed, oldest first, from `from` on (an index into the whole history).
+   * Boot messages can come and go within one instant; `wait-display` reads them here so none is missed.
+   */
+  displaysSince(from: number): { index: number; lines: string[] }[];
   /** Presses a key by its contract name (`0`-`9`, `*`, `#`, `hotdesk`, `key:3`, `pkm1:12`, a softkey label). */
   press(key: string): void;
   /** The cadence a lamp shows now (`off` when it is dark and steady). */
   lamp(key: string): string;
+  /** Power: `off`, `on`, or `cycle` (off, a second, on). */
+  power(action: 'off' | 'on' | 'cycle'): void;
+  /** The firmware the phone runs now and whether that image is confirmed (undefined: none running). */
+  firmware(): { version: string; confirmed: boolean } | undefined;
   /** Acts on the far end; throws an Error with a clear message when the link has no controller. */
-  controller(action: Record<string, unknown>): Promise<void>;
+  actOnController(action: Record<string, unknown>): Promise<void>;
 }

@@ -44,6 +44,9 @@ export function displayShows(lines: string[], text: string): boolean {
   return lines.some((l) => norm(l).includes(want)) || norm(lines.join(' ')).includes(want);
 }
 
+/** Per target: the index of the display the last `wait-display` matched. */
+const cursors = new WeakMap<ScenarioTarget, number>();
+
 interface WaitArg {
   text: string;
   timeout: number;
@@ -58,7 +61,18 @@ const waitDisplay: Verb<WaitArg> = {
     };
   },
   async run(target, arg) {
-    const seen = await target.advance(arg.timeout, () => displayShows(target.display(), arg.text));
+    // Displays are read in order: one shown since the last display a wait matched counts, even if it has
+    // already been replaced (several boot messages share an instant); the current one always counts.
+    const match = () => {
+      for (const d of target.displaysSince(cursors.get(target) ?? 0)) {
+        if (displayShows(d.lines, arg.text)) {
+          cursors.set(target, d.index);
+          return true;
+        }
+      }
+      return false;
+    };
+    const seen = await target.advance(arg.timeout, match);
     if (!seen) throw new StepFailure(`"${arg.text}" did not appear within ${arg.timeout} ms`);
   },
   describe: (arg) => `wait-display: "${arg.text}"`,
@@ -116,7 +130,59 @@ const dial: Verb<string> = {
   describe: (digits) => `dial: ${digits}`,
 };
 
+const power: Verb<'off' | 'on' | 'cycle'> = {
+  parse(value, extras) {
+    onlyKeys(extras, [], 'power');
+    if (value !== 'off' && value !== 'on' && value !== 'cycle') throw `power takes off, on or cycle; got ${JSON.stringify(value)}`;
+    return value;
+  },
+  async run(target, action) {
+    target.power(action);
+    await target.advance(0);
+  },
+  describe: (action) => `power: ${action}`,
+};
+
+const controller: Verb<Record<string, unknown>> = {
+  parse(value, extras) {
+    onlyKeys(extras, [], 'controller');
+    if (!value || typeof value !== 'object' || Array.isArray(value)) throw 'controller takes a mapping of actions, e.g. { tftp: { down: false } }';
+    return value as Record<string, unknown>;
+  },
+  async run(target, action) {
+    await target.actOnController(action);
+    await target.advance(0);
+  },
+  describe: (action) => `controller: ${JSON.stringify(action)}`,
+};
+
+interface FirmwareArg {
+  version: string;
+  confirmed?: boolean;
+}
+
+const expectFirmware: Verb<FirmwareArg> = {
+  parse(value, extras) {
+    onlyKeys(extras, ['confirmed'], 'expect-firmware');
+    if (!/^\d+\.\d+\.\d+\.\d+$/.test(String(value ?? ''))) throw `expect-firmware takes a version a.b.c.d; got ${JSON.stringify(value)}`;
+    if (extras.confirmed !== undefined && typeof extras.confirmed !== 'boolean') throw 'confirmed must be true or false';
+    return { version: String(value), confirmed: extras.confirmed as boolean | undefined };
+  },
+  async run(target, arg) {
+    const fw = target.firmware();
+    if (!fw) throw new StepFailure('the phone runs no firmware');
+    if (fw.version !== arg.version) throw new StepFailure(`the phone runs ${fw.version}, not ${arg.version}`);
+    if (arg.confirmed !== undefined && fw.confirmed !== arg.confirmed) {
+      throw new StepFailure(`the running image is ${fw.confirmed ? 'confirmed' : 'not confirmed (test mode)'}`);
+    }
+  },
+  describe: (arg) => `expect-firmware: ${arg.version}${arg.confirmed === undefined ? '' : arg.confirmed ? ' (confirmed)' : ' (in test)'}`,
+};
+
 export const VERBS: Record<string, Verb<any>> = {
+  power,
+  controller,
+  'expect-firmware': expectFirmware,
   'wait-display': waitDisplay,
   'expect-display': expectDisplay,
   advance,

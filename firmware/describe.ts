@@ -1,0 +1,21 @@
+// Names the phone's own protocols in the trace: which datagram is DHCP, TFTP or signalling, with a
+// one-line summary. Summaries never include payload contents (a PIN never reaches the trace).
+import { decodeDhcpMessage, getMessageType } from './boot/dhcp-message.ts';
+import { messageTypeName } from './boot/dhcp-options.ts';
+import { decodeTftp, describeTftp } from './boot/tftp-packet.ts';
+import type { DescribeUdp } from './link/stack.ts';
+
+const TFTP_PORTS = new Set([69, 20001]);
+
+export const describeProtocols: DescribeUdp = (d) => {
+  const route = `${d.srcIp}:${d.srcPort} > ${d.dstIp}:${d.dstPort}`;
+  if (d.srcPort === 67 || d.srcPort === 68 || d.dstPort === 67 || d.dstPort === 68) {
+    const m = decodeDhcpMessage(d.payload);
+    return { proto: 'dhcp', summary: `${route} ${m.ok ? messageTypeName(getMessageType(m.msg)) : 'malformed'}` };
+  }
+  if (TFTP_PORTS.has(d.srcPort) || TFTP_PORTS.has(d.dstPort) || (d.srcPort >= 49152 && d.dstPort >= 49152)) {
+    const p = decodeTftp(d.payload);
+    if (p.ok) return { proto: 'tftp', summary: `${route} ${describeTftp(p.packet)}` };
+  }
+  return undefined;
+};

@@ -1,0 +1,174 @@
+// The phone as a device: power, the bootloader, a network stack per boot, the root machine, and the
+// fault handler. Everything from the world arrives through the HAL (link, clock, flash, panel, tracer).
+import { createActor, type ActorRefFrom } from 'xstate';
+import { Bootloader } from './boot/bootloader.ts';
+import type { FlashLayout } from './boot/flash-layout.ts';
+import type { TrustedKey } from './boot/image-keys.ts';
+import type { TftpClientOptions } from './boot/tftp-client.ts';
+import { Screen } from './display/screen.ts';
+import type { ByteLink, Clock, Flash, FrameTap, Panel, Random, Tracer } from './hal.ts';
+import { LinkSwitch } from './link/link-switch.ts';
+import { NetStack, type DescribeUdp } from './link/stack.ts';
+import { phoneMachine } from './phone-machine.ts';
+import type { Profile } from './profile.ts';
+
+export interface PhoneOptions {
+  profile: Profile;
+  mac: string;
+  link: ByteLink;
+  clock: Clock;
+  random: Random;
+  flash: Flash;
+  flashLayout: FlashLayout;
+  trustedKeys: readonly TrustedKey[];
+  panel: Panel;
+  tracer: Tracer;
+  tap?: FrameTap;
+  describeUdp?: DescribeUdp;
+  dhcpStartDelayMs?: { min: number; max: number };
+  tftpOptions?: TftpClientOptions;
+  tftpPorts?: readonly number[];
+  /** A fault the firmware can't handle (a flash that lost power, a bug): the world decides what follows. */
+  onFault?: (error: unknown) => void;
+  /** Pause between a reboot request and the next power-on, as the hardware takes to restart. */
+  rebootMs?: number;
+}
+
+type PhoneActor = ActorRefFrom<typeof phoneMachine>;
+
+export class Phone {
+  readonly screen: Screen;
+  readonly bootloader: Bootloader;
+  stack?: NetStack;
+  boots = 0;
+  private actor?: PhoneActor;
+  private readonly link: LinkSwitch;
+  private rebootTimer: number | undefined;
+  private powered = false;
+  private lastState = '';
+
+  constructor(private readonly o: PhoneOptions) {
+    this.link = new LinkSwitch(o.link, (err) => this.fault(err));
+    this.screen = new Screen(o.profile.display, o.panel, o.tracer);
+    this.bootloader = new Bootloader({
+      flash: o.flash,
+      layout: o.flashLayout,
+      trustedKeys: o.trustedKeys,
+      family: o.profile.firmware?.family,
+      tracer: o.tracer,
+    });
+  }
+
+  get on(): boolean {
+    return this.powered;
+  }
+
+  /** The root machine's state, e.g. `network.firmware.upgrading`. */
+  get state(): string {
+    return this.lastState;
+  }
+
+  powerOn(): void {
+    if (this.powered) return;
+    this.powered = true;
+    this.guard(() => this.start());
+  }
+
+  /** Pulls the plug: timers and the network stack stop where they are; flash keeps what was written. */
+  powerOff(): void {
+    if (!this.powered) return;
+    this.powered = false;
+    this.o.clock.clearTimeout(this.rebootTimer);
+    this.actor?.stop();
+    this.actor = undefined;
+    this.stack?.close();
+    this.link.detach();
+    this.o.tracer.record({ kind: 'state', machine: 'phone', value: 'off' });
+    this.lastState = 'off';
+  }
+
+  private start(): void {
+    this.boots++;
+    const booted = this.bootloader.boot();
+    if (!booted.ok) {
+      this.screen.show('No valid firmware', 'Service required');
+      this.o.tracer.record({ kind: 'error', message: `bootloader: ${booted.message}` });
+      return;
+    }
+    const stack = new NetStack({
+      mac: this.o.mac,
+      link: this.link.fresh(),
+      clock: this.o.clock,
+      tracer: this.o.tracer,
+      tap: this.o.tap,
+      describeUdp: this.o.describeUdp,
+    });
+    this.stack = stack;
+    const actor = createActor(phoneMachine, {
+      clock: this.o.clock,
+      input: {
+        stack,
+        screen: this.screen,
+        clock: this.o.clock,
+        random: this.o.random,
+        tracer: this.o.tracer,
+        bootloader: this.bootloader,
+        running: booted.header.version,
+        firmwareFile: this.o.profile.firmware?.file ?? `${this.o.profile.id}.bin`,
+        dhcpStartDelayMs: this.o.dhcpStartDelayMs,
+        tftpOptions: this.o.tftpOptions,
+        tftpPorts: this.o.tftpPorts,
+      },
+    });
+    this.actor = actor;
+    stack.bind(68, (d) => actor.send({ type: 'dhcp.rx', msg: d.payload }));
+    actor.subscribe({
+      next: (snapshot) => {
+        const value = stateName(snapshot.value);
+        if (value !== this.lastState) {
+          this.lastState = value;
+          this.o.tracer.record({ kind: 'state', machine: 'phone', value });
+        }
+        if (snapshot.status === 'done') this.scheduleReboot();
+      },
+      error: (err) => this.fault(err),
+    });
+    actor.start();
+    // The mock cable and a serial port have carrier as soon as they exist.
+    actor.send({ type: 'link.up' });
+  }
+
+  private scheduleReboot(): void {
+    this.actor = undefined;
+    this.stack?.close();
+    this.rebootTimer = this.o.clock.setTimeout(() => {
+      if (!this.powered) return;
+      this.guard(() => this.start());
+    }, this.o.rebootMs ?? 2000);
+  }
+
+  /** Runs firmware work; anything thrown out of it is a fault, handled once, never an unhandled crash. */
+  private guard(work: () => void): void {
+    try {
+      work();
+    } catch (err) {
+      this.fault(err);
+    }
+  }
+
+  private fault(err: unknown): void {
+    this.o.tracer.record({ kind: 'error', message: `fault: ${err instanceof Error ? err.message : String(err)}` });
+    if (this.o.onFault) this.o.onFault(err);
+    else this.powerOff();
+  }
+}
+
+/** `{ network: { firmware: 'upgrading' } }` -> `network.firmware.upgrading`. */
+export function stateName(value: unknown): string {
+  if (typeof value === 'string') return value;
+  if (value && typeof value === 'object') {
+    const [k, v] = Object.entries(value)[0] ?? [];
+    return k === undefined ? '' : `${k}.${stateName(v)}`;
+  }
+  return String(value);
+}

@@ -1,0 +1,113 @@
+// The controller's world (DESIGN.md "Scenarios", a contract), as a JSON Schema: the same block in a
+// scenario's `controller:` and in a `--config` file. Keys are kebab-case as users write them.
+const dn = { type: 'string', pattern: '^[0-9]{1,10}$' } as const;
+const ipv4 = { type: 'string', pattern: '^(\\d{1,3})\\.(\\d{1,3})\\.(\\d{1,3})\\.(\\d{1,3})$' } as const;
+const version = { type: 'string', pattern: '^\\d{1,3}\\.\\d{1,3}\\.\\d{1,3}\\.\\d{1,3}$' } as const;
+const duration = { oneOf: [{ type: 'string', pattern: '^\\d+(\\.\\d+)?(ms|s|m|min|h|d)?$' }, { type: 'number', minimum: 0 }] } as const;
+const size = { oneOf: [{ type: 'string', pattern: '^\\d+\\s*([BKMbkm]|KB|KiB|MB|MiB)?$' }, { type: 'integer', minimum: 0 }] } as const;
+
+const key = {
+  type: 'object',
+  additionalProperties: false,
+  required: ['key', 'type'],
+  properties: {
+    key: { oneOf: [{ type: 'integer', minimum: 1 }, { type: 'string', pattern: '^(key:)?[1-9]\\d*$|^pkm[1-9]:[1-9]\\d*$' }] },
+    type: { enum: ['line', 'multicall', 'blf', 'speed-dial', 'feature', 'empty'] },
+    dn,
+    label: { type: 'string', maxLength: 32 },
+    feature: { type: 'string' },
+  },
+} as const;
+
+export const CONTROLLER_SCHEMA = {
+  type: 'object',
+  additionalProperties: false,
+  properties: {
+    'access-codes': {
+      type: 'object',
+      additionalProperties: false,
+      properties: { login: dn, logout: dn, 'remote-logout': dn },
+    },
+    users: {
+      type: 'array',
+      items: {
+        type: 'object',
+        additionalProperties: false,
+        required: ['ext', 'pin'],
+        properties: {
+          ext: dn,
+          pin: { type: 'string', pattern: '^[0-9]{0,8}$' },
+          name: { type: 'string', maxLength: 40 },
+          language: { enum: ['en', 'fr', 'de', 'es', 'it', 'nl', 'pt'] },
+          hotdesk: { type: 'boolean' },
+          cos: {
+            type: 'object',
+            additionalProperties: false,
+            properties: { 'remote-logout': { type: 'boolean' }, 'auto-logout-hours': { type: 'number', minimum: 0 } },
+          },
+          keys: { type: 'array', items: key },
+          secondary: ipv4,
+          home: ipv4,
+        },
+      },
+    },
+    sets: {
+      type: 'array',
+      items: {
+        type: 'object',
+        additionalProperties: false,
+        required: ['profile'],
+        properties: {
+          profile: { type: 'string' },
+          dn,
+          keys: { type: 'array', items: key },
+          cos: { type: 'object', additionalProperties: false, properties: { 'remote-logout': { type: 'boolean' } } },
+        },
+      },
+    },
+    dhcp: {
+      type: 'object',
+      additionalProperties: false,
+      properties: {
+        option: { enum: [125, 43, '125', '43', '43-encapsulated', 'none'] },
+        /** The whole option string, as a DHCP server administrator types it; or built from the fields below. */
+        string: { type: 'string', maxLength: 255 },
+        'sw-tftp': ipv4,
+        'call-srv': { type: 'array', items: ipv4, minItems: 1, maxItems: 4 },
+        vlan: { type: 'integer', minimum: 0, maximum: 4095 },
+        l2p: { type: 'integer', minimum: 0, maximum: 7 },
+        dscp: { type: 'integer', minimum: 0, maximum: 63 },
+        /** Offers before the first one carrying the Mitel string: offers without it (a foreign DHCP server). */
+        'bare-offers': { type: 'integer', minimum: 0, maximum: 10 },
+        down: { type: 'boolean' },
+      },
+    },
+    tftp: {
+      type: 'object',
+      additionalProperties: false,
+      properties: {
+        down: { type: 'boolean' },
+        /** Listen on 20001 as well as 69 (the phone tries 20001 first). */
+        'port-20001': { type: 'boolean' },
+        options: { type: 'boolean' },
+      },
+    },
+    firmware: {
+      type: 'array',
+      items: {
+        type: 'object',
+        additionalProperties: false,
+        required: ['family', 'version'],
+        properties: {
+          family: { type: 'string' },
+          version,
+          size,
+          file: { type: 'string' },
+          seed: { type: 'integer' },
+          tampered: { type: 'boolean' },
+        },
+      },
+    },
+    'heartbeat-interval': duration,
+  },
+} as const;

@@ -1,0 +1,178 @@
+// The controller's world: users, key layouts, access codes, DHCP options, firmware. Validated against
+// CONTROLLER_SCHEMA; an error names where it came from and the field, in one line, and never echoes a
+// value (a PIN must not reach a terminal or a log through an error message).
+import { readFileSync } from 'node:fs';
+import { Ajv, type ErrorObject } from 'ajv';
+import { parse as parseYaml } from 'yaml';
+import { parseVersion, type FirmwareVersion } from '../../firmware/boot/image-version.ts';
+import type { MitelCarry } from '../../firmware/boot/dhcp-mitel-carrier.ts';
+import { parseDuration } from '../duration.ts';
+import { parseSize } from './firmware-store-payload.ts';
+import { CONTROLLER_SCHEMA } from './config-schema.ts';
+
+export type KeyType = 'line' | 'multicall' | 'blf' | 'speed-dial' | 'feature' | 'empty';
+
+export interface KeyEntry {
+  /** `key:N` for the set's own keys, `pkmM:N` for a key module's. */
+  key: string;
+  type: KeyType;
+  dn?: string;
+  label?: string;
+}
+
+export interface HotdeskUser {
+  ext: string;
+  pin: string;
+  name: string;
+  language: string;
+  hotdesk: boolean;
+  remoteLogoutAllowed: boolean;
+  autoLogoutHours?: number;
+  keys: KeyEntry[];
+  secondary?: string;
+  home?: string;
+}
+
+export interface SetConfig {
+  profile: string;
+  dn?: string;
+  keys: KeyEntry[];
+  remoteLogoutAllowed: boolean;
+}
+
+export interface FirmwareSpec {
+  family: string;
+  version: FirmwareVersion;
+  payloadSize: number;
+  /** The TFTP file name; by default the one each profile of this family asks for. */
+  file?: string;
+  seed: number;
+  /** Flip a payload byte after signing: the phone must refuse it. */
+  tampered: boolean;
+}
+
+export interface ControllerConfig {
+  accessCodes: { login: string; logout: string; remoteLogout: string };
+  users: HotdeskUser[];
+  sets: SetConfig[];
+  dhcp: {
+    carry: MitelCarry | 'none';
+    /** Exactly as given, or undefined: built from the fields and the controller's own address. */
+    string?: string;
+    swTftp?: string;
+    callSrv?: string[];
+    vlan?: number;
+    l2p?: number;
+    dscp?: number;
+    bareOffers: number;
+    down: boolean;
+  };
+  tftp: { down: boolean; port20001: boolean; options: boolean };
+  firmware: FirmwareSpec[];
+  heartbeatMs: number;
+}
+
+export class ConfigError extends Error {}
+
+let validate: ReturnType<Ajv['compile']> | undefined;
+
+function describe(e: ErrorObject): string {
+  const where = e.instancePath || '(root)';
+  if (e.keyword === 'additionalProperties') return `${where}: unknown field "${(e.params as { additionalProperty: string }).additionalProperty}"`;
+  if (e.keyword === 'enum') return `${where} must be one of ${(e.params as { allowedValues: unknown[] }).allowedValues.map((v) => JSON.stringify(v)).join(', ')}`;
+  if (e.keyword === 'pattern' && /\/pin$/.test(where)) return `${where} must be 0 to 8 digits`;
+  return `${where} ${e.message}`;
+}
+
+function keyName(k: unknown): string {
+  const s = String(k);
+  return /^\d+$/.test(s) ? `key:${s}` : s;
+}
+
+function keys(list: unknown): KeyEntry[] {
+  return ((list as Record<string, unknown>[] | undefined) ?? []).map((k) => ({
+    key: keyName(k.key),
+    type: k.type as KeyType,
+    dn: k.dn as string | undefined,
+    label: k.label as string | undefined,
+  }));
+}
+
+/** Validates and normalises a controller world; `source` names it in errors (a file, `scenario.yaml:4`). */
+export function parseControllerConfig(raw: unknown, source: string): ControllerConfig {
+  validate ??= new Ajv({ allErrors: false, strict: false }).compile(CONTROLLER_SCHEMA);
+  const input = raw ?? {};
+  if (!validate(input)) {
+    // oneOf failures repeat the same place; the first error is the clearest
+    throw new ConfigError(`${source}: ${describe(validate.errors![0])}`);
+  }
+  const c = input as Record<string, any>;
+  const seen = new Set<string>();
+  for (const [i, u] of ((c.users ?? []) as { ext: string }[]).entries()) {
+    if (seen.has(u.ext)) throw new ConfigError(`${source}: /users/${i}/ext repeats extension ${u.ext}`);
+    seen.add(u.ext);
+  }
+  const codes = c['access-codes'] ?? {};
+  const dhcp = c.dhcp ?? {};
+  const tftp = c.tftp ?? {};
+  const option = String(dhcp.option ?? '125');
+  return {
+    accessCodes: { login: codes.login ?? '222', logout: codes.logout ?? '333', remoteLogout: codes['remote-logout'] ?? '111' },
+    users: (c.users ?? []).map((u: Record<string, any>) => ({
+      ext: u.ext,
+      pin: u.pin,
+      name: u.name ?? `User ${u.ext}`,
+      language: u.language ?? 'en',
+      hotdesk: u.hotdesk ?? true,
+      remoteLogoutAllowed: u.cos?.['remote-logout'] ?? true,
+      autoLogoutHours: u.cos?.['auto-logout-hours'],
+      keys: keys(u.keys),
+      secondary: u.secondary,
+      home: u.home,
+    })),
+    sets: (c.sets ?? []).map((s: Record<string, any>) => ({
+      profile: String(s.profile),
+      dn: s.dn,
+      keys: keys(s.keys),
+      remoteLogoutAllowed: s.cos?.['remote-logout'] ?? false,
+    })),
+    dhcp: {
+      carry: option === '125' ? '125' : option === '43' ? '43' : option === '43-encapsulated' ? '43-encapsulated' : 'none',
+      string: dhcp.string,
+      swTftp: dhcp['sw-tftp'],
+      callSrv: dhcp['call-srv'],
+      vlan: dhcp.vlan,
+      l2p: dhcp.l2p,
+      dscp: dhcp.dscp,
+      bareOffers: dhcp['bare-offers'] ?? 0,
+      down: dhcp.down ?? false,
+    },
+    tftp: { down: tftp.down ?? false, port20001: tftp['port-20001'] ?? true, options: tftp.options ?? true },
+    firmware: (c.firmware ?? []).map((f: Record<string, any>, i: number) => {
+      const parsed = parseVersion(f.version);
+      if (!parsed.ok) throw new ConfigError(`${source}: /firmware/${i}/version: ${parsed.reason}`);
+      const version = parsed.version;
+      const payloadSize = f.size === undefined ? 64 * 1024 : parseSize(String(f.size));
+      if (payloadSize === undefined) throw new ConfigError(`${source}: /firmware/${i}/size is not a size like 64KiB`);
+      return { family: f.family, version, payloadSize, file: f.file, seed: f.seed ?? 1, tampered: f.tampered ?? false };
+    }),
+    heartbeatMs: parseDuration(c['heartbeat-interval'] ?? '30s') ?? 30_000,
+  };
+}
+
+/** Reads a `--config` file: YAML (or JSON, which is YAML). */
+export function loadControllerConfig(file: string): ControllerConfig {
+  let text: string;
+  try {
+    text = readFileSync(file, 'utf8');
+  } catch (err) {
+    throw new ConfigError(`cannot read config ${file} (${(err as NodeJS.ErrnoException).code ?? err})`);
+  }
+  let raw: unknown;
+  try {
+    raw = parseYaml(text);
+  } catch (err) {
+    throw new ConfigError(`${file}: not valid YAML or JSON: ${(err as Error).message.split('\n')[0]}`);
+  }
+  return parseControllerConfig(raw, file);
+}

@@ -1,0 +1,130 @@
+// The embedded controller: the far end of the phone's wire. A router with the services a phone boots
+// and lives from: DHCP (with the Mitel option string), TFTP with the firmware store, and echo. The call
+// server joins them with the hot desking issue.
+import type { ByteLink, Clock, FrameTap, Tracer } from '../../firmware/hal.ts';
+import { describeProtocols } from '../../firmware/describe.ts';
+import { SeededRandom } from '../../firmware/random.ts';
+import { loadProfiles } from '../profiles.ts';
+import type { ControllerConfig } from './config.ts';
+import { DhcpServer, type DhcpPoolConfig, type DhcpReplyDestination } from './dhcp-server.ts';
+import { buildFirmwareStore } from './firmware-images.ts';
+import type { FirmwareStore } from './firmware-store.ts';
+import { ECHO_PORT, echoService, Router, ROUTER_IP } from './router.ts';
+import { TftpServer } from './tftp-server.ts';
+
+export interface ControllerOptions {
+  link: ByteLink;
+  clock: Clock;
+  random: SeededRandom;
+  config: ControllerConfig;
+  tracer: Tracer;
+  tap?: FrameTap;
+}
+
+const FOREIGN_DHCP_IP = '192.168.10.2';
+/** The voice VLAN's scope, used for requests that arrive tagged with the configured VLAN. */
+const VOICE_POOL: DhcpPoolConfig = { start: '192.168.11.100', end: '192.168.11.199', mask: '255.255.255.0', router: '192.168.11.1', dns: ['192.168.11.1'] };
+
+/** The option string the controller hands out, unless the config gives it whole. */
+export function mitelString(config: ControllerConfig, self = ROUTER_IP): string {
+  if (config.dhcp.string !== undefined) return config.dhcp.string;
+  const d = config.dhcp;
+  const parts = ['id:ipphone.mitel.com', `sw_tftp=${d.swTftp ?? self}`, `call_srv=${(d.callSrv ?? [self]).join(',')}`];
+  if (d.vlan !== undefined) parts.push(`vlan=${d.vlan}`);
+  if (d.l2p !== undefined) parts.push(`l2p=${d.l2p}`);
+  if (d.dscp !== undefined) parts.push(`dscp=${d.dscp}`);
+  return parts.join(';') + ';';
+}
+
+export class Controller {
+  readonly router: Router;
+  readonly dhcp: DhcpServer;
+  readonly tftp: TftpServer;
+  readonly firmware: FirmwareStore;
+  private foreignDhcp?: DhcpServer;
+  private dhcpDown = false;
+  private bareOffersLeft: number;
+
+  constructor(private readonly o: ControllerOptions) {
+    const { config, clock } = o;
+    this.router = new Router({ link: o.link, clock, tracer: o.tracer, tap: o.tap, describeUdp: describeProtocols });
+    this.router.serve(ECHO_PORT, echoService);
+    this.firmware = buildFirmwareStore(config.firmware, loadProfiles().values());
+
+    const carry = config.dhcp.carry === 'none' ? undefined : { mitelString: mitelString(config), carry: config.dhcp.carry };
+    this.dhcp = new DhcpServer(
+      { serverId: ROUTER_IP, mitel: carry, voice: config.dhcp.vlan !== undefined ? { vlan: config.dhcp.vlan, pool: VOICE_POOL } : undefined },
+      { now: () => clock.now(), send: (reply, to) => this.sendDhcp(ROUTER_IP, reply, to) },
+    );
+    this.bareOffersLeft = config.dhcp.bareOffers;
+    if (this.bareOffersLeft > 0) {
+      // Another DHCP server on the segment that knows nothing of Mitel phones: its offers carry no string.
+      this.foreignDhcp = new DhcpServer(
+        { serverId: FOREIGN_DHCP_IP, pool: { start: '192.168.10.200', end: '192.168.10.250', mask: '255.255.255.0' } },
+        { now: () => clock.now(), send: (reply, to) => this.sendDhcp(FOREIGN_DHCP_IP, reply, to) },
+      );
+    }
+    this.dhcpDown = config.dhcp.down;
+    this.router.serve(67, (d) => {
+      if (this.dhcpDown) return;
+      const arrival = { vlan: d.vlan?.id };
+      if (this.foreignDhcp && this.bareOffersLeft > 0) {
+        const outcome = this.foreignDhcp.receive(d.payload, arrival);
+        if (outcome.action === 'offer') {
+          this.bareOffersLeft--;
+          return; // the Mitel-aware server is slower this time: only the bare offer goes out
+        }
+      }
+      const outcome = this.dhcp.receive(d.payload, arrival);
+      if (outcome.action !== 'ignored') o.tracer.record({ kind: 'info', message: `dhcp ${outcome.action}${'ip' in outcome && outcome.ip ? ` ${outcome.ip}` : ''}` });
+    });
+
+    const ports = config.tftp.port20001 ? [20001, 69] : [69];
+    this.tftp = new TftpServer({
+      clock,
+      random: o.random.fork(),
+      ports,
+      negotiate: config.tftp.options,
+      lookup: (name) => this.firmware.get(name),
+      send: (fromPort, to, bytes) => this.router.stack.sendUdp({ srcIp: ROUTER_IP, srcPort: fromPort, dstIp: to.ip, dstPort: to.port, payload: bytes }),
+      onTid: (port, open) => {
+        if (open) this.serveTftp(port);
+        else this.unserve.get(port)?.();
+      },
+      onTransferEnd: (info) => o.tracer.record({ kind: 'info', message: `tftp ${info.file} to ${info.peer.ip}: ${info.outcome}, ${info.bytesAcked} bytes` }),
+    });
+    this.tftp.down = config.tftp.down;
+    for (const port of ports) this.serveTftp(port);
+  }
+
+  /** A DHCP server that stops (and starts) answering. */
+  setDhcpDown(down: boolean): void {
+    this.dhcpDown = down;
+  }
+
+  private readonly unserve = new Map<number, () => void>();
+
+  private serveTftp(port: number): void {
+    const remove = this.router.serve(port, (d) => this.tftp.receive({ ip: d.srcIp, port: d.srcPort }, d.dstPort, d.payload));
+    this.unserve.set(port, () => {
+      remove();
+      this.unserve.delete(port);
+    });
+  }
+
+  private sendDhcp(serverIp: string, reply: Uint8Array, to: DhcpReplyDestination): void {
+    this.router.stack.sendUdp({
+      srcIp: serverIp,
+      srcPort: 67,
+      dstIp: to.kind === 'broadcast' ? '255.255.255.255' : to.ip,
+      dstPort: to.port,
+      dstMac: to.kind === 'relay' ? undefined : to.mac,
+      payload: reply,
+    });
+  }
+
+  close(): void {
+    this.tftp.close();
+    this.router.close();
+  }
+}
