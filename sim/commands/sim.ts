@@ -6,6 +6,9 @@ import { World } from '../world.ts';
 import { RealClock } from '../real-clock.ts';
 import { VirtualClock } from '../../firmware/clock.ts';
 import { settleIo } from '../wire/settle.ts';
+import { loadProfile } from '../profiles.ts';
+import { TerminalPanel } from '../panel/terminal.ts';
+import { LogPanel } from '../panel/log-panel.ts';
 import { requireString, UsageError } from './usage.ts';
 import { loadControllerConfig } from '../controller/config.ts';
 
@@ -40,14 +43,33 @@ function baudOption(values: Record<string, unknown>): number | undefined {
 
 async function runWorld(o: RunOptions): Promise<number> {
   const forMs = durationOption(o.values, 'for');
-  const realtime = o.link.kind !== 'mock' || !!o.values.realtime;
-  // A virtual run without --for has no natural end: a person at the panel gets real time instead.
-  const clock = realtime || forMs === undefined ? new RealClock() : new VirtualClock(settleIo);
-  const world = await World.build({
+  const headless = !!o.values.headless || o.ends === 'controller';
+  // A person at a terminal gets the interactive panel, in real time; piped output gets one line per display.
+  const interactive = !headless && !!process.stdout.isTTY && !!process.stdin.isTTY;
+  const realtime = o.link.kind !== 'mock' || !!o.values.realtime || interactive || forMs === undefined;
+  const clock = realtime ? new RealClock() : new VirtualClock(settleIo);
+  const profile = loadProfile(o.profile);
+  let stopped = false;
+  const stop = () => (stopped = true);
+  let world: World | undefined;
+  const terminal = interactive
+    ? new TerminalPanel({
+        title: `hotdesk: ${profile.name} (${o.link.kind} link; q quits)`,
+        columns: profile.display.columns,
+        rows: profile.display.rows,
+        cadences: profile.cadences,
+        now: () => clock.now(),
+        onKey: (key) => world?.press(key),
+        onQuit: stop,
+      })
+    : undefined;
+  const panel = terminal ?? (headless ? undefined : new LogPanel(() => clock.now()));
+  world = await World.build({
     profile: o.profile,
     link: o.link,
     clock,
     ends: o.ends,
+    panel,
     seed: seedOption(o.values),
     config: typeof o.values.config === 'string' ? loadControllerConfig(o.values.config) : undefined,
     flashPath: o.values.flash as string | undefined,
@@ -55,17 +77,17 @@ async function runWorld(o: RunOptions): Promise<number> {
     pcapPath: o.values.pcap as string | undefined,
     baud: baudOption(o.values),
   });
-  let stopped = false;
-  const stop = () => (stopped = true);
+  terminal?.start();
   process.once('SIGINT', stop);
   process.once('SIGTERM', stop);
   try {
     if (forMs !== undefined) {
       await world.advance(forMs, () => stopped);
     } else {
-      while (!stopped) await world.advance(100);
+      while (!stopped) await world.advance(100, () => stopped);
     }
   } finally {
+    terminal?.stop();
     process.off('SIGINT', stop);
     process.off('SIGTERM', stop);
     await world.close();

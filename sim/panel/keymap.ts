@@ -1,0 +1,37 @@
+// What a person types at the terminal panel, mapped to the contract's key names (DESIGN.md "Scenarios").
+// Digits, * and # are themselves; letters stand for the fixed keys; F1-F12 are programmable keys 1-12;
+// `:` opens a prompt for any other key name (`login`, `key:14`, `pkm1:3`).
+export const KEY_HELP =
+  '0-9 * #   h hotdesk   Enter ok   Esc cancel   d hold   t transfer   f conference   r release   a alarm   F1-F12 key:1-12   : any key   q quit';
+
+const LETTERS: Record<string, string> = {
+  h: 'hotdesk',
+  d: 'hold',
+  t: 'transfer',
+  f: 'conference',
+  r: 'release',
+  a: 'alarm',
+  '\r': 'ok',
+  '\n': 'ok',
+  '\x1b': 'cancel',
+};
+
+/** xterm's escape sequences for F1-F12. */
+const FUNCTION_KEYS: Record<string, number> = {
+  '\x1bOP': 1, '\x1bOQ': 2, '\x1bOR': 3, '\x1bOS': 4,
+  '\x1b[15~': 5, '\x1b[17~': 6, '\x1b[18~': 7, '\x1b[19~': 8,
+  '\x1b[20~': 9, '\x1b[21~': 10, '\x1b[23~': 11, '\x1b[24~': 12,
+};
+
+export type Keystroke = { key: string } | { quit: true } | { prompt: true } | { ignored: string };
+
+export function mapKeystroke(input: string): Keystroke {
+  if (input === 'q' || input === '\x03') return { quit: true };
+  if (input === ':') return { prompt: true };
+  if (/^[0-9*#]$/.test(input)) return { key: input };
+  const f = FUNCTION_KEYS[input];
+  if (f) return { key: `key:${f}` };
+  const named = LETTERS[input];
+  if (named) return { key: named };
+  return { ignored: input };
+}

@@ -1,0 +1,114 @@
+// The terminal panel: the phone's display in a box, its lamps blinking in real time, and a keypad on the
+// keyboard. It only renders what the firmware told the Panel interface and sends key names back.
+import { lampState } from '../../firmware/keys/cadence.ts';
+import type { Panel } from '../../firmware/hal.ts';
+import type { CadenceTable } from '../../firmware/profile.ts';
+import { KEY_HELP, mapKeystroke } from './keymap.ts';
+
+export interface TerminalPanelOptions {
+  title: string;
+  columns: number;
+  rows: number;
+  cadences: CadenceTable;
+  now: () => number;
+  onKey: (key: string) => void;
+  onQuit: () => void;
+  input?: NodeJS.ReadStream;
+  output?: NodeJS.WriteStream;
+}
+
+export class TerminalPanel implements Panel {
+  private lines: string[] = [];
+  private readonly lamps = new Map<string, { cadence: string; origin: number }>();
+  private status = '';
+  private prompt: string | undefined;
+  private timer: NodeJS.Timeout | undefined;
+  private readonly input: NodeJS.ReadStream;
+  private readonly output: NodeJS.WriteStream;
+
+  constructor(private readonly o: TerminalPanelOptions) {
+    this.input = o.input ?? process.stdin;
+    this.output = o.output ?? process.stdout;
+  }
+
+  start(): void {
+    if (this.input.isTTY) this.input.setRawMode(true);
+    this.input.setEncoding('utf8');
+    this.input.on('data', this.onInput);
+    this.input.resume();
+    this.output.write('\x1b[?25l'); // hide the cursor while we draw
+    // lamps blink on their own cadence: redraw often enough to show a 62 ms flash
+    this.timer = setInterval(() => this.render(), 31);
+  }
+
+  stop(): void {
+    clearInterval(this.timer);
+    this.input.off('data', this.onInput);
+    if (this.input.isTTY) this.input.setRawMode(false);
+    this.input.pause();
+    this.output.write('\x1b[?25h\n');
+  }
+
+  display(lines: readonly string[]): void {
+    this.lines = [...lines];
+  }
+
+  lamp(key: string, cadence: string, origin: number): void {
+    if (cadence === 'off') this.lamps.delete(key);
+    else this.lamps.set(key, { cadence, origin });
+  }
+
+  /** A line under the panel: what a key did, or why it did nothing. */
+  say(message: string): void {
+    this.status = message;
+  }
+
+  private readonly onInput = (chunk: string) => {
+    if (this.prompt !== undefined) return this.onPromptInput(chunk);
+    const k = mapKeystroke(chunk);
+    if ('quit' in k) this.o.onQuit();
+    else if ('prompt' in k) this.prompt = '';
+    else if ('key' in k) this.press(k.key);
+  };
+
+  private onPromptInput(chunk: string): void {
+    if (chunk === '\r' || chunk === '\n') {
+      const key = this.prompt!.trim();
+      this.prompt = undefined;
+      if (key) this.press(key);
+    } else if (chunk === '\x1b') this.prompt = undefined;
+    else if (chunk === '\x7f') this.prompt = this.prompt!.slice(0, -1);
+    else this.prompt += chunk;
+  }
+
+  private press(key: string): void {
+    try {
+      this.o.onKey(key);
+      this.status = `pressed ${key}`;
+    } catch (err) {
+      this.status = err instanceof Error ? err.message : String(err);
+    }
+  }
+
+  private render(): void {
+    const w = this.o.columns;
+    const rows = Array.from({ length: this.o.rows }, (_, i) => (this.lines[i] ?? '').padEnd(w).slice(0, w));
+    const now = this.o.now();
+    const lamps = [...this.lamps.entries()].map(([key, l]) => {
+      const cadence = this.o.cadences[l.cadence];
+      const lit = cadence ? lampState(cadence, l.origin, now).lit : false;
+      return `${key} ${lit ? '\x1b[31m●\x1b[0m' : '○'} ${l.cadence}`;
+    });
+    const frame = [
+      `\x1b[H\x1b[2J${this.o.title}`,
+      `┌${'─'.repeat(w)}┐`,
+      ...rows.map((r) => `│${r}│`),
+      `└${'─'.repeat(w)}┘`,
+      lamps.length ? `lamps: ${lamps.join('   ')}` : 'lamps: all off',
+      '',
+      KEY_HELP,
+      this.prompt !== undefined ? `key name: ${this.prompt}_` : this.status,
+    ];
+    this.output.write(frame.join('\n'));
+  }
+}
