@@ -102,6 +102,8 @@ export class Phone {
       tracer: this.o.tracer,
       tap: this.o.tap,
       describeUdp: this.o.describeUdp,
+      // a handler's throw (the flash losing power mid-download) is a device fault, not a stray exception
+      onHandlerError: (err) => this.fault(err),
     });
     this.stack = stack;
     const actor = createActor(phoneMachine, {

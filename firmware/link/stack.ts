@@ -53,6 +53,12 @@ export interface NetStackOptions {
   /** Default 1522 (Ethernet + tag), without FCS. */
   maxFrame?: number;
   describeUdp?: DescribeUdp;
+  /**
+   * A datagram handler threw (a flash that lost power mid-write is the usual cause): the device's fault
+   * handler, called at once so the device stops where the fault hit. Default: raised again from a fresh
+   * clock task.
+   */
+  onHandlerError?: (error: unknown) => void;
 }
 
 export interface NetCounters {
@@ -111,6 +117,7 @@ export class NetStack {
   private readonly tap: FrameTap | undefined;
   private readonly maxFrame: number;
   private readonly describeUdp: DescribeUdp | undefined;
+  private readonly onHandlerError: ((error: unknown) => void) | undefined;
   private readonly decoder: SlipDecoder;
   private readonly ports = new Map<number, Handler>();
   private anyHandler: Handler | undefined;
@@ -136,6 +143,7 @@ export class NetStack {
       throw new RangeError(`NetStack: maxFrame ${opts.maxFrame} cannot carry an ARP packet`);
     }
     this.describeUdp = opts.describeUdp;
+    this.onHandlerError = opts.onHandlerError;
     this.resolver = new ArpResolver<Outgoing>(this.clock, {
       request: (ip) => this.sendArpRequest(ip),
       flush: (ip, items) => {
@@ -319,6 +327,7 @@ export class NetStack {
   }
 
   private deliver(d: Datagram): void {
+    if (this.closed) return; // closed by a fault earlier in this same chunk of bytes: the device is off
     const handler = this.ports.get(d.dstPort) ?? this.anyHandler;
     if (!handler) return this.drop('no-listener');
     this.counters.delivered++;
@@ -329,6 +338,7 @@ export class NetStack {
       // lost): trace it and raise it again from a fresh clock task, where the test or process sees it.
       const message = err instanceof Error ? err.message : String(err);
       this.tracer?.record({ kind: 'error', message: `udp handler for port ${d.dstPort} threw: ${message}` });
+      if (this.onHandlerError) return this.onHandlerError(err);
       this.clock.setTimeout(() => {
         throw err;
       }, 0);

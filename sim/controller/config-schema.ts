@@ -109,5 +109,25 @@ export const CONTROLLER_SCHEMA = {
       },
     },
     'heartbeat-interval': duration,
+    identity: {
+      type: 'object',
+      additionalProperties: false,
+      properties: { id: { type: 'string', minLength: 1, maxLength: 64 }, ip: ipv4 },
+    },
+    /** Hot desk PIN lockout: `failures` wrong PINs within `window` lock the user for `duration`. */
+    lockout: {
+      type: 'object',
+      additionalProperties: false,
+      properties: { failures: { type: 'integer', minimum: 1, maximum: 255 }, window: duration, duration },
+    },
+    cluster: {
+      type: 'array',
+      items: {
+        type: 'object',
+        additionalProperties: false,
+        required: ['ip'],
+        properties: { id: { type: 'string', minLength: 1, maxLength: 64 }, ip: ipv4, port: { type: 'integer', minimum: 1, maximum: 65535 } },
+      },
+    },
   },
 } as const;

@@ -9,6 +9,7 @@ import type { MitelCarry } from '../../firmware/boot/dhcp-mitel-carrier.ts';
 import { parseDuration } from '../duration.ts';
 import { parseSize } from './firmware-store-payload.ts';
 import { CONTROLLER_SCHEMA } from './config-schema.ts';
+import { DEFAULT_LOCKOUT, type LockoutPolicy } from './directory-lockout.ts';
 
 export type KeyType = 'line' | 'multicall' | 'blf' | 'speed-dial' | 'feature' | 'empty';
 
@@ -70,6 +71,18 @@ export interface ControllerConfig {
   tftp: { down: boolean; port20001: boolean; options: boolean };
   firmware: FirmwareSpec[];
   heartbeatMs: number;
+  /** The call server's name (register-ack, health-ack) and the address phones reach it on (default: the router's). */
+  identity: { id: string; ip?: string };
+  /** Wrong PINs before a user is locked, within what window, for how long. */
+  lockout: LockoutPolicy;
+  /** Other controllers of the cluster: where a login for a user homed there is redirected. */
+  cluster: ClusterPeer[];
+}
+
+export interface ClusterPeer {
+  id: string;
+  ip: string;
+  port: number;
 }
 
 export class ConfigError extends Error {}
@@ -157,6 +170,13 @@ export function parseControllerConfig(raw: unknown, source: string): ControllerC
       return { family: f.family, version, payloadSize, file: f.file, seed: f.seed ?? 1, tampered: f.tampered ?? false };
     }),
     heartbeatMs: parseDuration(c['heartbeat-interval'] ?? '30s') ?? 30_000,
+    identity: { id: c.identity?.id ?? 'icp-1', ip: c.identity?.ip },
+    lockout: {
+      failures: c.lockout?.failures ?? DEFAULT_LOCKOUT.failures,
+      windowMs: parseDuration(c.lockout?.window ?? DEFAULT_LOCKOUT.windowMs) ?? DEFAULT_LOCKOUT.windowMs,
+      durationMs: parseDuration(c.lockout?.duration ?? DEFAULT_LOCKOUT.durationMs) ?? DEFAULT_LOCKOUT.durationMs,
+    },
+    cluster: (c.cluster ?? []).map((p: Record<string, any>) => ({ id: p.id ?? p.ip, ip: p.ip, port: p.port ?? 6800 })),
   };
 }
 

@@ -127,7 +127,8 @@ const dial: Verb<string> = {
       await target.advance(0);
     }
   },
-  describe: (digits) => `dial: ${digits}`,
+  // The digits may be a PIN: a step's description reaches the trace and the terminal, so it never shows them.
+  describe: (digits) => `dial: ${digits.length} key${digits.length === 1 ? '' : 's'}`,
 };
 
 const power: Verb<'off' | 'on' | 'cycle'> = {
