@@ -6,6 +6,7 @@ import type { FlashLayout } from './boot/flash-layout.ts';
 import type { TrustedKey } from './boot/image-keys.ts';
 import type { TftpClientOptions } from './boot/tftp-client.ts';
 import { Screen } from './display/screen.ts';
+import { LampBank, showLampsOn, traceLamps } from './keys/lamps.ts';
 import type { ByteLink, Clock, Flash, FrameTap, Panel, Random, Tracer } from './hal.ts';
 import { LinkSwitch } from './link/link-switch.ts';
 import { NetStack, type DescribeUdp } from './link/stack.ts';
@@ -30,6 +31,8 @@ export interface PhoneOptions {
   tftpPorts?: readonly number[];
   /** A fault the firmware can't handle (a flash that lost power, a bug): the world decides what follows. */
   onFault?: (error: unknown) => void;
+  /** `--trace-lamps`: every lamp toggle in the trace, not only cadence changes. */
+  traceLampToggles?: boolean;
   /** Pause between a reboot request and the next power-on, as the hardware takes to restart. */
   rebootMs?: number;
 }
@@ -39,6 +42,8 @@ type PhoneActor = ActorRefFrom<typeof phoneMachine>;
 export class Phone {
   readonly screen: Screen;
   readonly bootloader: Bootloader;
+  /** Every lamp of the set and its key modules, keyed `key:N` / `pkmM:N`. */
+  readonly lamps: LampBank;
   stack?: NetStack;
   boots = 0;
   private actor?: PhoneActor;
@@ -50,6 +55,9 @@ export class Phone {
   constructor(private readonly o: PhoneOptions) {
     this.link = new LinkSwitch(o.link, (err) => this.fault(err));
     this.screen = new Screen(o.profile.display, o.panel, o.tracer);
+    this.lamps = new LampBank(o.clock, o.profile.cadences);
+    showLampsOn(this.lamps, o.panel);
+    traceLamps(this.lamps, o.tracer, { toggles: o.traceLampToggles });
     this.bootloader = new Bootloader({
       flash: o.flash,
       layout: o.flashLayout,
@@ -89,6 +97,7 @@ export class Phone {
 
   private start(): void {
     this.boots++;
+    for (const key of this.lamps.keys()) this.lamps.set(key, 'off'); // a booting set lights nothing
     const booted = this.bootloader.boot();
     if (!booted.ok) {
       this.screen.show('No valid firmware', 'Service required');

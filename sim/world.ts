@@ -48,6 +48,8 @@ export interface WorldOptions {
   /** The phone's factory firmware version (a.b.c.d) and where its flash lives. */
   phoneFirmware?: string;
   flashPath?: string;
+  /** `--trace-lamps`: every lamp toggle in the trace. */
+  traceLamps?: boolean;
   /** DHCP INIT's random wait (RFC 2131: 1-10 s). */
   dhcpStartDelayMs?: { min: number; max: number };
 }
@@ -150,6 +152,7 @@ export class World implements ScenarioTarget {
         describeUdp: describeProtocols,
         dhcpStartDelayMs: o.dhcpStartDelayMs,
         onFault: (err) => this.onPhoneFault(err),
+        traceLampToggles: o.traceLamps,
       });
       this.phone = phone;
       this.closers.push(() => phone.powerOff());
@@ -263,8 +266,9 @@ export class World implements ScenarioTarget {
     return version === undefined ? undefined : { version, confirmed: running.mode === 'normal' || boot.inspect().slots[running.slot].state === 'confirmed' };
   }
 
-  lamp(_key: string): string {
-    return 'off';
+  lamp(key: string): string {
+    if (!this.phone) throw new Error('there is no phone on this end of the link');
+    return this.phone.lamps.get(key).cadence;
   }
 
   async actOnController(action: Record<string, unknown>): Promise<void> {

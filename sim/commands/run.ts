@@ -13,6 +13,7 @@ export interface RunFileOptions {
   link: LinkSpec;
   tracePath?: string;
   pcapPath?: string;
+  traceLamps?: boolean;
   /** Where the world's trace goes besides the file (tests collect records here). */
   traceWriter?: TraceWriter;
 }
@@ -28,6 +29,7 @@ export async function runScenarioInWorld(scenario: Scenario, o: RunFileOptions):
     trace: o.traceWriter,
     tracePath: o.tracePath,
     pcapPath: o.pcapPath,
+    traceLamps: o.traceLamps,
   });
   try {
     return await runScenario(scenario, world, (step) => {
@@ -60,7 +62,7 @@ export async function commandRun(values: Record<string, unknown>, files: string[
     typeof path !== 'string' ? undefined : scenarios.length === 1 ? path : path.replace(/(\.[^./]*)?$/, `.${i + 1}$1`);
   let failures = 0;
   for (const [i, scenario] of scenarios.entries()) {
-    const result = await runScenarioInWorld(scenario, { link, tracePath: perFile(values.trace, i), pcapPath: perFile(values.pcap, i) });
+    const result = await runScenarioInWorld(scenario, { link, tracePath: perFile(values.trace, i), pcapPath: perFile(values.pcap, i), traceLamps: !!values['trace-lamps'] });
     if (result.ok) {
       process.stdout.write(`PASS ${scenario.name} (${scenario.file}, ${result.steps.length} steps)\n`);
     } else {

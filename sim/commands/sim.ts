@@ -76,6 +76,7 @@ async function runWorld(o: RunOptions): Promise<number> {
     tracePath: o.values.trace as string | undefined,
     pcapPath: o.values.pcap as string | undefined,
     baud: baudOption(o.values),
+    traceLamps: !!o.values['trace-lamps'],
   });
   terminal?.start();
   process.once('SIGINT', stop);

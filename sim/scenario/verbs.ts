@@ -180,7 +180,52 @@ const expectFirmware: Verb<FirmwareArg> = {
   describe: (arg) => `expect-firmware: ${arg.version}${arg.confirmed === undefined ? '' : arg.confirmed ? ' (confirmed)' : ' (in test)'}`,
 };
 
+interface LampArg {
+  key: string;
+  cadence: string;
+}
+
+/** `3` or `key:3` is programmable key 3; `pkm1:12` is key 12 of the first key module. */
+function lampKey(value: unknown): string {
+  const s = String(value ?? '').trim();
+  if (/^[1-9]\d*$/.test(s)) return `key:${s}`;
+  if (/^(key|pkm[1-9]):[1-9]\d*$/.test(s)) return s;
+  throw `a lamp key is a number, key:N or pkmM:N; got ${JSON.stringify(value)}`;
+}
+
+function lampArg(value: unknown, extras: Record<string, unknown>, verb: string): LampArg {
+  onlyKeys(extras, verb === 'wait-lamp' ? ['timeout'] : [], verb);
+  const v = value as Record<string, unknown> | null;
+  if (!v || typeof v !== 'object') throw `${verb} takes { key: N, cadence: NAME }`;
+  onlyKeys(Object.fromEntries(Object.entries(v).filter(([k]) => k !== 'key' && k !== 'cadence')), [], verb);
+  if (typeof v.cadence !== 'string' || v.cadence === '') throw `${verb} needs a cadence (off, on, hotdesk-logged-out, idle, busy, ...)`;
+  return { key: lampKey(v.key), cadence: v.cadence };
+}
+
+const expectLamp: Verb<LampArg> = {
+  parse: (value, extras) => lampArg(value, extras, 'expect-lamp'),
+  async run(target, arg) {
+    const now = target.lamp(arg.key);
+    if (now !== arg.cadence) throw new StepFailure(`lamp ${arg.key} shows ${now}, not ${arg.cadence}`);
+  },
+  describe: (arg) => `expect-lamp: ${arg.key} ${arg.cadence}`,
+};
+
+const waitLamp: Verb<LampArg & { timeout: number }> = {
+  parse: (value, extras) => ({
+    ...lampArg(value, extras, 'wait-lamp'),
+    timeout: extras.timeout === undefined ? DEFAULT_WAIT_MS : durationArg(extras.timeout, 'timeout'),
+  }),
+  async run(target, arg) {
+    const seen = await target.advance(arg.timeout, () => target.lamp(arg.key) === arg.cadence);
+    if (!seen) throw new StepFailure(`lamp ${arg.key} did not show ${arg.cadence} within ${arg.timeout} ms (it shows ${target.lamp(arg.key)})`);
+  },
+  describe: (arg) => `wait-lamp: ${arg.key} ${arg.cadence}`,
+};
+
 export const VERBS: Record<string, Verb<any>> = {
+  'expect-lamp': expectLamp,
+  'wait-lamp': waitLamp,
   power,
   controller,
   'expect-firmware': expectFirmware,
