@@ -5,6 +5,7 @@
 import { struct, u8, u32be, blob } from 'buffer-layout';
 import type { Flash } from '../hal.ts';
 import type { FlashLayout, SlotName } from './flash-layout.ts';
+import { crc32 } from '../link/crc32.ts';
 
 export type SlotState =
   /** Nothing known to be there. */
@@ -56,23 +57,6 @@ const RECORD = struct<RawRecord>([
 ]);
 export const BOOT_RECORD_LENGTH = RECORD.span;
 const CRC_OFFSET = RECORD.offsetOf('crc')!;
-
-const CRC_TABLE = (() => {
-  const t = new Uint32Array(256);
-  for (let n = 0; n < 256; n++) {
-    let c = n;
-    for (let k = 0; k < 8; k++) c = c & 1 ? 0xedb88320 ^ (c >>> 1) : c >>> 1;
-    t[n] = c >>> 0;
-  }
-  return t;
-})();
-
-/** CRC-32 (IEEE, as Ethernet and zlib). */
-export function crc32(bytes: Uint8Array): number {
-  let c = 0xffffffff;
-  for (const b of bytes) c = CRC_TABLE[(c ^ b) & 0xff] ^ (c >>> 8);
-  return (c ^ 0xffffffff) >>> 0;
-}
 
 export function encodeBootRecord(r: BootRecord): Buffer {
   const out = Buffer.alloc(BOOT_RECORD_LENGTH);
