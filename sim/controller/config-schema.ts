@@ -2,6 +2,7 @@
 // scenario's `controller:` and in a `--config` file. Keys are kebab-case as users write them.
 const dn = { type: 'string', pattern: '^[0-9]{1,10}$' } as const;
 const ipv4 = { type: 'string', pattern: '^(\\d{1,3})\\.(\\d{1,3})\\.(\\d{1,3})\\.(\\d{1,3})$' } as const;
+const udpEndpointText = { type: 'string', pattern: '^(\\d{1,3})\\.(\\d{1,3})\\.(\\d{1,3})\\.(\\d{1,3}):\\d{1,5}$' } as const;
 const version = { type: 'string', pattern: '^\\d{1,3}\\.\\d{1,3}\\.\\d{1,3}\\.\\d{1,3}$' } as const;
 const duration = { oneOf: [{ type: 'string', pattern: '^\\d+(\\.\\d+)?(ms|s|m|min|h|d)?$' }, { type: 'number', minimum: 0 }] } as const;
 const size = { oneOf: [{ type: 'string', pattern: '^\\d+\\s*([BKMbkm]|KB|KiB|MB|MiB)?$' }, { type: 'integer', minimum: 0 }] } as const;
@@ -90,7 +91,15 @@ export const CONTROLLER_SCHEMA = {
         /** Listen on 20001 as well as 69 (the phone tries 20001 first). */
         'port-20001': { type: 'boolean' },
         options: { type: 'boolean' },
+        /** Also serve the firmware store on a real UDP socket, HOST:PORT (port 0 picks one), for curl. */
+        expose: udpEndpointText,
       },
+    },
+    /** Relay mode: DHCP and/or TFTP go to real servers over UDP, HOST:PORT each. */
+    relay: {
+      type: 'object',
+      additionalProperties: false,
+      properties: { dhcp: udpEndpointText, tftp: udpEndpointText, agent: ipv4 },
     },
     firmware: {
       type: 'array',

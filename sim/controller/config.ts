@@ -68,7 +68,9 @@ export interface ControllerConfig {
     bareOffers: number;
     down: boolean;
   };
-  tftp: { down: boolean; port20001: boolean; options: boolean };
+  tftp: { down: boolean; port20001: boolean; options: boolean; expose?: string };
+  /** Relay mode: DHCP and/or TFTP handed to real servers (HOST:PORT each); see relay.ts. */
+  relay?: { dhcp?: string; tftp?: string; agent?: string };
   firmware: FirmwareSpec[];
   heartbeatMs: number;
   /** The call server's name (register-ack, health-ack) and the address phones reach it on (default: the router's). */
@@ -160,7 +162,8 @@ export function parseControllerConfig(raw: unknown, source: string): ControllerC
       bareOffers: dhcp['bare-offers'] ?? 0,
       down: dhcp.down ?? false,
     },
-    tftp: { down: tftp.down ?? false, port20001: tftp['port-20001'] ?? true, options: tftp.options ?? true },
+    tftp: { down: tftp.down ?? false, port20001: tftp['port-20001'] ?? true, options: tftp.options ?? true, expose: tftp.expose },
+    relay: c.relay ? { dhcp: c.relay.dhcp, tftp: c.relay.tftp, agent: c.relay.agent } : undefined,
     firmware: (c.firmware ?? []).map((f: Record<string, any>, i: number) => {
       const parsed = parseVersion(f.version);
       if (!parsed.ok) throw new ConfigError(`${source}: /firmware/${i}/version: ${parsed.reason}`);
