@@ -11,6 +11,12 @@ import { buildFirmwareStore } from './firmware-images.ts';
 import type { FirmwareStore } from './firmware-store.ts';
 import { ECHO_PORT, echoService, Router, ROUTER_IP } from './router.ts';
 import { TftpServer } from './tftp-server.ts';
+import { CALL_SERVER_PORT, CallServer } from './call-server.ts';
+import { describeSignalling } from '../../firmware/signalling/summary.ts';
+import type { DescribeUdp } from '../../firmware/link/stack.ts';
+import { Relay } from './relay.ts';
+import { udpEndpoint } from './relay-endpoint.ts';
+import { ExposedTftp } from './udp-expose.ts';
 
 export interface ControllerOptions {
   link: ByteLink;
@@ -29,25 +35,40 @@ const VOICE_POOL: DhcpPoolConfig = { start: '192.168.11.100', end: '192.168.11.1
 export function mitelString(config: ControllerConfig, self = ROUTER_IP): string {
   if (config.dhcp.string !== undefined) return config.dhcp.string;
   const d = config.dhcp;
-  const parts = ['id:ipphone.mitel.com', `sw_tftp=${d.swTftp ?? self}`, `call_srv=${(d.callSrv ?? [self]).join(',')}`];
+  // call_srv lists the primary (this controller) first, then the cluster's other members as secondaries
+  const callSrv = d.callSrv ?? [self, ...config.cluster.map((p) => p.ip).filter((ip) => ip !== self)];
+  const parts = ['id:ipphone.mitel.com', `sw_tftp=${d.swTftp ?? self}`, `call_srv=${callSrv.join(',')}`];
   if (d.vlan !== undefined) parts.push(`vlan=${d.vlan}`);
   if (d.l2p !== undefined) parts.push(`l2p=${d.l2p}`);
   if (d.dscp !== undefined) parts.push(`dscp=${d.dscp}`);
   return parts.join(';') + ';';
 }
 
+/** The controller's trace names DHCP, TFTP and signalling datagrams. */
+export const describeAll: DescribeUdp = (d) => describeProtocols(d) ?? describeSignalling(d);
+
 export class Controller {
   readonly router: Router;
+  /** The call servers behind this router, by address: this controller's own, then its cluster peers'. */
+  readonly callServers = new Map<string, CallServer>();
+  /** Call servers that were killed: they hear nothing until revived. */
+  private readonly dead = new Set<string>();
   readonly dhcp: DhcpServer;
   readonly tftp: TftpServer;
   readonly firmware: FirmwareStore;
   private foreignDhcp?: DhcpServer;
   private dhcpDown = false;
   private bareOffersLeft: number;
+  /** Relay mode's sockets to real DHCP/TFTP servers, and the firmware store on a real UDP port. */
+  relay?: Relay;
+  exposedTftp?: ExposedTftp;
+  /** Resolves once the real sockets (relay, exposed TFTP) are bound; at once when there are none. */
+  readonly ready: Promise<void>;
+  private closed = false;
 
   constructor(private readonly o: ControllerOptions) {
     const { config, clock } = o;
-    this.router = new Router({ link: o.link, clock, tracer: o.tracer, tap: o.tap, describeUdp: describeProtocols });
+    this.router = new Router({ link: o.link, clock, tracer: o.tracer, tap: o.tap, describeUdp: describeAll });
     this.router.serve(ECHO_PORT, echoService);
     this.firmware = buildFirmwareStore(config.firmware, loadProfiles().values());
 
@@ -65,7 +86,8 @@ export class Controller {
       );
     }
     this.dhcpDown = config.dhcp.down;
-    this.router.serve(67, (d) => {
+    // relay mode hands port 67 to the relay agent (relay-dhcp.ts)
+    if (!config.relay?.dhcp) this.router.serve(67, (d) => {
       if (this.dhcpDown) return;
       const arrival = { vlan: d.vlan?.id };
       if (this.foreignDhcp && this.bareOffersLeft > 0) {
@@ -94,7 +116,72 @@ export class Controller {
       onTransferEnd: (info) => o.tracer.record({ kind: 'info', message: `tftp ${info.file} to ${info.peer.ip}: ${info.outcome}, ${info.bytesAcked} bytes` }),
     });
     this.tftp.down = config.tftp.down;
-    for (const port of ports) this.serveTftp(port);
+    if (!config.relay?.tftp) for (const port of ports) this.serveTftp(port);
+    this.startCallServers();
+    this.ready = this.openSockets(ports);
+    this.ready.catch((err) => o.tracer.record({ kind: 'error', message: `controller sockets: ${err instanceof Error ? err.message : err}` }));
+  }
+
+  private async openSockets(tftpPorts: readonly number[]): Promise<void> {
+    const { config } = this.o;
+    if (config.relay) {
+      const relay = await Relay.open({ router: this.router, clock: this.o.clock, tracer: this.o.tracer, config: config.relay, tftpPorts });
+      if (this.closed) relay.close();
+      else this.relay = relay;
+    }
+    if (config.tftp.expose) {
+      const exposed = await ExposedTftp.open({
+        listen: udpEndpoint(config.tftp.expose, 'tftp.expose', true),
+        lookup: (name) => this.firmware.get(name),
+        negotiate: config.tftp.options,
+        tracer: this.o.tracer,
+      });
+      if (this.closed) exposed.close();
+      else this.exposedTftp = exposed;
+    }
+  }
+
+  /**
+   * One call server per controller of the cluster, all behind this router: the phone's call_srv list
+   * names them, and a killed one simply stops answering, as a controller that lost power does.
+   */
+  private startCallServers(): void {
+    const { config, clock } = this.o;
+    const selfIp = config.identity.ip ?? ROUTER_IP;
+    const members = [{ id: config.identity.id, ip: selfIp }, ...config.cluster.filter((p) => p.ip !== selfIp)];
+    for (const member of members) {
+      const cs = new CallServer({
+        clock,
+        random: this.o.random.fork(),
+        world: { ...config, identity: { id: member.id, ip: member.ip } },
+        selfIp: member.ip,
+        tracer: this.o.tracer,
+        send: (ip, port, bytes) => this.router.stack.sendUdp({ srcIp: member.ip, srcPort: CALL_SERVER_PORT, dstIp: ip, dstPort: port, payload: bytes }),
+      });
+      this.callServers.set(member.ip, cs);
+    }
+    this.router.serve(CALL_SERVER_PORT, (d) => {
+      if (this.dead.has(d.dstIp)) return;
+      this.callServers.get(d.dstIp)?.receive(d.srcIp, d.srcPort, d.payload);
+    });
+  }
+
+  /** This controller's own call server (the first of the cluster). */
+  get callServer(): CallServer {
+    return this.callServers.values().next().value!;
+  }
+
+  /** Finds a call server by its id (`icp-1`) or address. */
+  callServerBy(idOrIp: string): CallServer | undefined {
+    return this.callServers.get(idOrIp) ?? [...this.callServers.values()].find((cs) => cs.id === idOrIp);
+  }
+
+  /** A controller that dies (true) or comes back (false): while dead it answers nothing. */
+  setDead(idOrIp: string, dead: boolean): void {
+    const cs = this.callServerBy(idOrIp);
+    if (!cs) throw new Error(`no call server "${idOrIp}" (known: ${[...this.callServers.values()].map((c) => `${c.id} ${c.selfIp}`).join(', ')})`);
+    if (dead) this.dead.add(cs.selfIp);
+    else this.dead.delete(cs.selfIp);
   }
 
   /** A DHCP server that stops (and starts) answering. */
@@ -124,6 +211,10 @@ export class Controller {
   }
 
   close(): void {
+    this.closed = true;
+    for (const cs of this.callServers.values()) cs.close();
+    this.relay?.close();
+    this.exposedTftp?.close();
     this.tftp.close();
     this.router.close();
   }

@@ -1,0 +1,35 @@
+// The rules of the login entry screens, the same for every login style: the extension is echoed as
+// typed, the PIN is only ever shown masked, a PIN is 0-8 digits (a 9th is refused, blank is fine) and
+// the key that ends a field depends on the model: `#` on dial sets, OK elsewhere.
+import type { LoginMethod } from '../profile.ts';
+import type { HotdeskStrings } from '../display/strings.ts';
+import type { PinBuffer } from './pin-buffer.ts';
+
+/** Extensions are short digit strings; a cap keeps a stuck key from growing the entry forever. */
+export const MAX_EXT_DIGITS = 10;
+
+/** No key for this long during entry abandons it (back to the idle screen). */
+export const ENTRY_TIMEOUT_MS = 30_000;
+
+export function isDigit(key: string): boolean {
+  return /^[0-9]$/.test(key);
+}
+
+/** The key that ends the extension and the PIN: `#` on dial-style sets, OK on the others. */
+export function isSubmitKey(method: LoginMethod, key: string): boolean {
+  return method === 'dial' ? key === '#' : key === 'ok';
+}
+
+/** The extension with one more digit, or unchanged when the key is not a digit or it is full. */
+export function appendExt(ext: string, key: string): string {
+  return isDigit(key) && ext.length < MAX_EXT_DIGITS ? ext + key : ext;
+}
+
+export function extScreen(s: HotdeskStrings, ext: string): string[] {
+  return [s.enterExt, ext];
+}
+
+/** Only the mask reaches the display: the digits themselves never leave the PinBuffer here. */
+export function pinScreen(s: HotdeskStrings, pin: PinBuffer): string[] {
+  return [s.enterPin, pin.masked()];
+}
