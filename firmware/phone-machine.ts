@@ -12,6 +12,9 @@ import { parseMac } from './link/addr.ts';
 import type { NetStack } from './link/stack.ts';
 import type { Clock, Random, Tracer } from './hal.ts';
 import { progressBar, type Screen } from './display/screen.ts';
+import { hotdeskMachine } from './hotdesk/machine.ts';
+import type { LampBank } from './keys/lamps.ts';
+import type { Profile } from './profile.ts';
 
 export interface PhoneDeps {
   stack: NetStack;
@@ -24,6 +27,8 @@ export interface PhoneDeps {
   running: FirmwareVersion;
   /** The TFTP file name of this model's firmware. */
   firmwareFile: string;
+  profile: Profile;
+  lamps: LampBank;
   dhcpStartDelayMs?: { min: number; max: number };
   tftpOptions?: TftpClientOptions;
   tftpPorts?: readonly number[];
@@ -33,6 +38,9 @@ export type PhoneEvent =
   | { type: 'link.up' }
   | { type: 'link.down' }
   | { type: 'dhcp.rx'; msg: Uint8Array }
+  | { type: 'key'; key: string }
+  | { type: 'firmware.reboot'; reason: string }
+  | { type: 'registered' }
   | DhcpClientEmitted
   | FirmwareDownloadEvent;
 
@@ -46,6 +54,9 @@ interface Context {
   failure?: string;
 }
 
+/** The phone's signalling port (DESIGN.md: UDP 6800). */
+const SIGNALLING_PORT = 6800;
+
 /** How long a boot message stays up where the phone pauses on it (the real sets do, for people to read). */
 const PAUSE_MS = 1000;
 /** After `Download failed`, the phone restarts its boot this much later. */
@@ -57,7 +68,7 @@ export const phoneMachine = setup({
     input: {} as PhoneDeps,
     events: {} as PhoneEvent,
   },
-  actors: { dhcpClient: dhcpClientMachine, firmwareDownload },
+  actors: { dhcpClient: dhcpClientMachine, firmwareDownload, hotdesk: hotdeskMachine },
   delays: { pause: PAUSE_MS, restart: RESTART_MS },
   guards: {
     needsVoiceVlan: ({ context, event }) => {
@@ -85,7 +96,7 @@ export const phoneMachine = setup({
       return { vlan, lease: undefined };
     }),
     confirmImage: ({ context }) => {
-      // Until registration exists the boot reaching service is the proof of life (MCUboot's confirm).
+      // The first registration with a call server is the new image's proof of life (MCUboot's confirm).
       if (context.deps.bootloader.running?.mode === 'test') context.deps.bootloader.confirm();
     },
   },
@@ -198,10 +209,40 @@ export const phoneMachine = setup({
           after: { restart: '#phone.restarting' },
         },
         inService: {
-          entry: [
-            'confirmImage',
-            ({ context }) => context.deps.screen.show(`Ready ${context.lease!.ip}`, `Firmware ${formatVersion(context.deps.running)}`),
-          ],
+          invoke: {
+            id: 'hotdesk',
+            src: 'hotdesk',
+            input: ({ context, self }) => {
+              const { deps, lease } = context;
+              const servers = lease!.mitel.config.call_srv ?? [{ ip: lease!.serverId }];
+              return {
+                send: (dstIp: string, dstPort: number, bytes: Uint8Array) =>
+                  deps.stack.sendUdp({ dstIp, dstPort, srcPort: SIGNALLING_PORT, payload: bytes }),
+                listen: (receive: (ip: string, port: number, bytes: Uint8Array) => void) =>
+                  deps.stack.bind(SIGNALLING_PORT, (d) => receive(d.srcIp, d.srcPort, d.payload)),
+                callServers: servers.map((e) => (e.port ? `${e.ip}:${e.port}` : e.ip)),
+                phoneIp: lease!.ip,
+                screen: deps.screen,
+                clock: deps.clock,
+                random: deps.random,
+                tracer: deps.tracer,
+                profile: deps.profile,
+                mac: deps.stack.mac,
+                firmwareVersion: formatVersion(deps.running),
+                lamps: deps.lamps,
+                onRegistered: () => self.send({ type: 'registered' }),
+                onReboot: (reason: string) => self.send({ type: 'firmware.reboot', reason }),
+              };
+            },
+          },
+          on: {
+            key: { actions: sendTo('hotdesk', ({ event }) => event) },
+            registered: { actions: 'confirmImage' },
+            'firmware.reboot': {
+              target: '#phone.restarting',
+              actions: ({ context, event }) => context.deps.tracer.record({ kind: 'info', message: `reboot: ${event.reason}` }),
+            },
+          },
         },
       },
     },

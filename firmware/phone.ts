@@ -11,6 +11,8 @@ import type { ByteLink, Clock, Flash, FrameTap, Panel, Random, Tracer } from './
 import { LinkSwitch } from './link/link-switch.ts';
 import { NetStack, type DescribeUdp } from './link/stack.ts';
 import { phoneMachine } from './phone-machine.ts';
+import { hotdeskView, type HotdeskView } from './hotdesk/view.ts';
+import type { HotdeskContext } from './hotdesk/types.ts';
 import type { Profile } from './profile.ts';
 
 export interface PhoneOptions {
@@ -126,6 +128,8 @@ export class Phone {
         bootloader: this.bootloader,
         running: booted.header.version,
         firmwareFile: this.o.profile.firmware?.file ?? `${this.o.profile.id}.bin`,
+        profile: this.o.profile,
+        lamps: this.lamps,
         dhcpStartDelayMs: this.o.dhcpStartDelayMs,
         tftpOptions: this.o.tftpOptions,
         tftpPorts: this.o.tftpPorts,
@@ -147,6 +151,21 @@ export class Phone {
     actor.start();
     // The mock cable and a serial port have carrier as soon as they exist.
     actor.send({ type: 'link.up' });
+  }
+
+  /** A key, by its contract name. While a PIN is typed the trace records a masked key, never the digit. */
+  press(key: string): void {
+    if (!this.actor) return; // off, or between boots: a key does nothing
+    const hotdesk = this.actor.getSnapshot().children.hotdesk as { getSnapshot(): { hasTag(t: string): boolean } } | undefined;
+    const masked = hotdesk?.getSnapshot().hasTag('pin-entry') && /^[0-9]$/.test(key);
+    this.o.tracer.record({ kind: 'key', key: masked ? 'masked' : key });
+    this.guard(() => this.actor?.send({ type: 'key', key }));
+  }
+
+  /** What the hot desk side shows: user, keys, softkeys, controller (undefined until in service). */
+  get hotdesk(): HotdeskView | undefined {
+    const child = this.actor?.getSnapshot().children.hotdesk as { getSnapshot(): { context: HotdeskContext } } | undefined;
+    return child ? hotdeskView(child.getSnapshot().context) : undefined;
   }
 
   private scheduleReboot(): void {

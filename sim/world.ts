@@ -6,6 +6,7 @@ import { describeProtocols } from '../firmware/describe.ts';
 import type { ByteLink, Clock, Flash, Panel } from '../firmware/hal.ts';
 import { Phone } from '../firmware/phone.ts';
 import type { Profile } from '../firmware/profile.ts';
+import type { TftpClientOptions } from '../firmware/boot/tftp-client.ts';
 import { SeededRandom } from '../firmware/random.ts';
 import { parseControllerConfig, type ControllerConfig } from './controller/config.ts';
 import { Controller } from './controller/controller.ts';
@@ -52,6 +53,8 @@ export interface WorldOptions {
   traceLamps?: boolean;
   /** DHCP INIT's random wait (RFC 2131: 1-10 s). */
   dhcpStartDelayMs?: { min: number; max: number };
+  /** What the phone's TFTP client asks for (blksize, windowsize, ...): the download benchmark varies it. */
+  tftpOptions?: TftpClientOptions;
 }
 
 /** The phone's MAC: Mitel's OUI 00:08:5d with the rest drawn from the seed, so runs repeat. */
@@ -151,6 +154,7 @@ export class World implements ScenarioTarget {
         tap: this.pcap?.tap,
         describeUdp: describeProtocols,
         dhcpStartDelayMs: o.dhcpStartDelayMs,
+        tftpOptions: o.tftpOptions,
         onFault: (err) => this.onPhoneFault(err),
         traceLampToggles: o.traceLamps,
       });
@@ -248,7 +252,7 @@ export class World implements ScenarioTarget {
 
   press(key: string): void {
     if (!this.phone) throw new Error('there is no phone on this end of the link');
-    throw new Error(`this phone has no key "${key}" yet`);
+    this.phone.press(key);
   }
 
   power(action: 'off' | 'on' | 'cycle'): void {

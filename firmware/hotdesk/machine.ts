@@ -547,6 +547,8 @@ export const hotdeskMachine = setup({
                   },
                 },
                 pin: {
+                  // the phone masks keys in its trace while this tag is on (they are PIN digits)
+                  tags: ['pin-entry'],
                   entry: ({ context }) => show(context, pinScreen(s(context), context.pin)),
                   after: { entry: '#session.home' },
                   on: {

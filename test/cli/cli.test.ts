@@ -16,7 +16,7 @@ describe('hotdesk command', () => {
 
     const records = readFileSync(trace, 'utf8').trim().split('\n').map((l) => JSON.parse(l));
     expect(records.length).toBeGreaterThan(20);
-    expect(records.some((r) => r.kind === "display" && r.lines[0].startsWith("Ready"))).toBe(true);
+    expect(records.some((r) => r.kind === "display" && r.lines[0] === "No User Logged In")).toBe(true);
     records.forEach((r, i) => expect(r.seq).toBe(i + 1));
     expect(records.at(-1).t).toBeLessThanOrEqual(30_000);
     for (let i = 1; i < records.length; i++) expect(records[i].t).toBeGreaterThanOrEqual(records[i - 1].t);
@@ -78,7 +78,7 @@ describe('hotdesk command', () => {
     const failed = await hotdesk(['run', pass, fail]);
     expect(failed.code).toBe(1);
     expect(failed.stdout).toMatch(/FAIL f\n\s+.*fail\.yaml:5: step 2 expect-display: "Nobody here"/);
-    expect(failed.stdout).toMatch(/display: \[Ready 192\.168\.10\.\d+\] \[Firmware 1\.0\.0\.0\]/);
+    expect(failed.stdout).toMatch(/display: \[No User Logged In\]/);
 
     const broken = await hotdesk(['run', pass, bad]);
     expect(broken.code).toBe(2);

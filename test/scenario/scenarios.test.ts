@@ -9,7 +9,7 @@ import { loadScenarioFile } from '../../sim/scenario/load.ts';
 const DIR = join(import.meta.dirname, '..', 'scenarios');
 const FILES = readdirSync(DIR).filter((f) => f.endsWith('.yaml')).sort();
 /** Scenarios that also run over a real pty pair (real time, so keep them short). */
-const OVER_PTY = new Set(['boot-no-upgrade.yaml']);
+const OVER_PTY = new Set(['boot-no-upgrade.yaml', 'login-5340.yaml']);
 
 function explain(result: Awaited<ReturnType<typeof runScenarioInWorld>>): string {
   if (result.ok) return 'ok';
