@@ -5,8 +5,9 @@
 import { formatTable, passFail, type Benchmark, type Verdict } from './harness.ts';
 import { linkBenchmark } from './link.ts';
 import { tftpBenchmark } from './tftp.ts';
+import { firmwareDownloadBenchmark } from './firmware-download.ts';
 
-export const BENCHMARKS: readonly Benchmark[] = [linkBenchmark, tftpBenchmark];
+export const BENCHMARKS: readonly Benchmark[] = [linkBenchmark, tftpBenchmark, firmwareDownloadBenchmark];
 
 const USAGE = `usage: npm run bench -- [--quick] [--strict] [NAME...]
   --quick   short runs (a smoke test: proves each benchmark works, not how fast)

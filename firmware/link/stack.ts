@@ -224,7 +224,10 @@ export class NetStack {
       return;
     }
     this.ipId = (this.ipId + 1) & 0xffff;
-    const out: Outgoing = { srcIp, dstIp, srcPort: s.srcPort, dstPort: s.dstPort, payload: s.payload, id: this.ipId, vlan: s.vlan };
+    // A host's datagram belongs to the VLAN it was sent in, even if it waits for ARP past a VLAN change
+    // (the DHCP release of the untagged lease must not leave tagged).
+    const vlan = s.vlan !== undefined || this.router ? s.vlan : (this.tag ?? null);
+    const out: Outgoing = { srcIp, dstIp, srcPort: s.srcPort, dstPort: s.dstPort, payload: s.payload, id: this.ipId, vlan };
     if (dstMac !== undefined) this.transmitUdp(out, dstMac);
     else if (dstIp === BROADCAST_IP) this.transmitUdp(out, BROADCAST_MAC);
     else {
