@@ -4,7 +4,7 @@
 // the injected clock and randomness; datagrams leave through `send` and arrive through `receive`.
 // The controller's router hands it everything for UDP 6800:
 //   const cs = new CallServer({ clock, random: random.fork(), world: config, tracer,
-//     send: (ip, port, bytes) => router.stack.sendUdp({ srcIp: ROUTER_IP, srcPort: 6800, dstIp: ip, dstPort: port, payload: bytes }) });
+//     send: (ip, port, bytes) => router.send({ srcIp: ROUTER_IP, srcPort: 6800, dstIp: ip, dstPort: port, payload: bytes }) });
 //   router.serve(6800, (d) => cs.receive(d.srcIp, d.srcPort, d.payload));
 import type { Clock, TimerId, Tracer } from '../../firmware/hal.ts';
 import { LOGIN_CODES, LOGOUT_REASONS, LOGOUT_REFUSALS } from '../../firmware/signalling/messages.ts';

@@ -68,7 +68,8 @@ export class Controller {
 
   constructor(private readonly o: ControllerOptions) {
     const { config, clock } = o;
-    this.router = new Router({ link: o.link, clock, tracer: o.tracer, tap: o.tap, describeUdp: describeAll });
+    this.router = new Router({ clock, tracer: o.tracer, describeUdp: describeAll });
+    this.router.attach(o.link, o.tap);
     this.router.serve(ECHO_PORT, echoService);
     this.firmware = buildFirmwareStore(config.firmware, loadProfiles().values());
 
@@ -108,7 +109,7 @@ export class Controller {
       ports,
       negotiate: config.tftp.options,
       lookup: (name) => this.firmware.get(name),
-      send: (fromPort, to, bytes) => this.router.stack.sendUdp({ srcIp: ROUTER_IP, srcPort: fromPort, dstIp: to.ip, dstPort: to.port, payload: bytes }),
+      send: (fromPort, to, bytes) => this.router.send({ srcIp: ROUTER_IP, srcPort: fromPort, dstIp: to.ip, dstPort: to.port, payload: bytes }),
       onTid: (port, open) => {
         if (open) this.serveTftp(port);
         else this.unserve.get(port)?.();
@@ -156,7 +157,7 @@ export class Controller {
         world: { ...config, identity: { id: member.id, ip: member.ip } },
         selfIp: member.ip,
         tracer: this.o.tracer,
-        send: (ip, port, bytes) => this.router.stack.sendUdp({ srcIp: member.ip, srcPort: CALL_SERVER_PORT, dstIp: ip, dstPort: port, payload: bytes }),
+        send: (ip, port, bytes) => this.router.send({ srcIp: member.ip, srcPort: CALL_SERVER_PORT, dstIp: ip, dstPort: port, payload: bytes }),
       });
       this.callServers.set(member.ip, cs);
     }
@@ -200,7 +201,7 @@ export class Controller {
   }
 
   private sendDhcp(serverIp: string, reply: Uint8Array, to: DhcpReplyDestination): void {
-    this.router.stack.sendUdp({
+    this.router.send({
       srcIp: serverIp,
       srcPort: 67,
       dstIp: to.kind === 'broadcast' ? '255.255.255.255' : to.ip,

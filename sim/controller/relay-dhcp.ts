@@ -62,7 +62,7 @@ export class DhcpRelay {
       return;
     }
     const to = reply.to;
-    this.o.router.stack.sendUdp({
+    this.o.router.send({
       srcIp: this.o.agentIp,
       srcPort: 67,
       dstIp: to.broadcast ? '255.255.255.255' : to.ip,

@@ -94,7 +94,7 @@ export class TftpRelay {
       session.serverTid ??= from.port;
       if (from.port !== session.serverTid) return; // another TID: not the transfer this phone runs
       this.touch(session);
-      this.o.router.stack.sendUdp({
+      this.o.router.send({
         srcIp: session.serverIpOnWire,
         srcPort: session.wirePort,
         dstIp: session.phone.ip,

@@ -1,8 +1,9 @@
-// The far end of the wire: a small router that answers ARP for everything (proxy ARP) and hands each
-// UDP datagram to the service registered on its destination port, whatever the destination address.
-// The controller's services (echo now; DHCP, TFTP and the call server) hang off it.
+// The far end of the wires: a small router with one interface per phone's link. Each interface answers
+// ARP for everything (proxy ARP); every UDP datagram goes to the service registered on its destination
+// port, whatever the destination address. Replies and later pushes leave by the interface where the
+// phone was last heard (learned by MAC and by address), so one controller serves a fleet of phones.
 import type { ByteLink, Clock, FrameTap, Tracer } from '../../firmware/hal.ts';
-import { NetStack, type Datagram } from '../../firmware/link/stack.ts';
+import { NetStack, type Datagram, type DescribeUdp, type SendUdp } from '../../firmware/link/stack.ts';
 
 /** Sends a reply back to where a datagram came from, from the port (and address) it was sent to. */
 export type Reply = (payload: Uint8Array) => void;
@@ -12,31 +13,45 @@ export const ROUTER_MAC = '02:48:44:00:00:01';
 export const ROUTER_IP = '192.168.10.1';
 
 export interface RouterOptions {
-  link: ByteLink;
   clock: Clock;
   tracer?: Tracer;
-  tap?: FrameTap;
   mac?: string;
   ip?: string;
-  describeUdp?: ConstructorParameters<typeof NetStack>[0]['describeUdp'];
+  describeUdp?: DescribeUdp;
 }
 
 export class Router {
-  readonly stack: NetStack;
+  readonly interfaces: NetStack[] = [];
   private readonly services = new Map<number, Service>();
+  private readonly byMac = new Map<string, NetStack>();
+  private readonly byIp = new Map<string, NetStack>();
 
-  constructor(opts: RouterOptions) {
-    this.stack = new NetStack({
-      mac: opts.mac ?? ROUTER_MAC,
-      ip: opts.ip ?? ROUTER_IP,
-      link: opts.link,
-      clock: opts.clock,
-      tracer: opts.tracer,
-      tap: opts.tap,
+  constructor(private readonly opts: RouterOptions) {}
+
+  /** Adds an interface on a link (a phone's wire or port); `tap` captures that link's frames. */
+  attach(link: ByteLink, tap?: FrameTap): NetStack {
+    const stack = new NetStack({
+      mac: this.opts.mac ?? ROUTER_MAC,
+      ip: this.opts.ip ?? ROUTER_IP,
+      link,
+      clock: this.opts.clock,
+      tracer: this.opts.tracer,
+      tap,
       mode: 'router',
-      describeUdp: opts.describeUdp,
+      describeUdp: this.opts.describeUdp,
     });
-    this.stack.bindAny((d) => this.dispatch(d));
+    stack.bindAny((d) => {
+      this.byMac.set(d.srcMac, stack);
+      if (d.srcIp !== '0.0.0.0') this.byIp.set(d.srcIp, stack);
+      this.dispatch(d);
+    });
+    this.interfaces.push(stack);
+    return stack;
+  }
+
+  /** The router's address (every interface has it: each link is point to point). */
+  get ip(): string {
+    return this.opts.ip ?? ROUTER_IP;
   }
 
   /** Registers a service on a UDP port; returns a function that removes it. */
@@ -46,12 +61,18 @@ export class Router {
     return () => this.services.delete(port);
   }
 
+  /** Sends a datagram out of the interface its destination was last heard on (the first one before that). */
+  send(s: SendUdp): void {
+    const out = (s.dstMac && this.byMac.get(s.dstMac)) || this.byIp.get(s.dstIp) || this.interfaces[0];
+    out?.sendUdp(s);
+  }
+
   private dispatch(d: Datagram): void {
     const service = this.services.get(d.dstPort);
     if (!service) return;
     const reply: Reply = (payload) =>
-      this.stack.sendUdp({
-        srcIp: d.dstIp === '255.255.255.255' ? this.stack.ip : d.dstIp,
+      this.send({
+        srcIp: d.dstIp === '255.255.255.255' ? this.ip : d.dstIp,
         srcPort: d.dstPort,
         dstIp: d.srcIp,
         dstPort: d.srcPort,
@@ -61,11 +82,16 @@ export class Router {
     service(d, reply);
   }
 
+  /** Frames dropped by every interface, by reason. */
+  get dropped(): number {
+    return this.interfaces.reduce((n, s) => n + s.counters.dropped, 0);
+  }
+
   close(): void {
-    this.stack.close();
+    for (const stack of this.interfaces) stack.close();
   }
 }
 
-/** UDP echo (RFC 862): the spine's first service, and a link check any phone can run. */
+/** UDP echo (RFC 862): a link check any phone can run. */
 export const ECHO_PORT = 7;
 export const echoService: Service = (d, reply) => reply(d.payload);

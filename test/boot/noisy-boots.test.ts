@@ -98,7 +98,7 @@ async function noisyBoot(seed: number): Promise<BootOutcome> {
       seed,
       problems,
       simulatedMs: world.now(),
-      frameDrops: world.phone!.stack!.counters.dropped + world.controller!.router.stack.counters.dropped,
+      frameDrops: world.phone!.stack!.counters.dropped + world.controller!.router.dropped,
       wireLost: wire.phoneToController.framesDropped + wire.controllerToPhone.framesDropped,
       wireDoubled: wire.phoneToController.framesDuplicated + wire.controllerToPhone.framesDuplicated,
       bitsFlipped: wire.phoneToController.bitsFlipped + wire.controllerToPhone.bitsFlipped,
