@@ -3,8 +3,9 @@
 // the scenario runner, tests and benchmarks all build worlds here, so they run the same parts.
 import { VirtualClock } from '../firmware/clock.ts';
 import { describeProtocols } from '../firmware/describe.ts';
-import type { ByteLink, Clock, Flash, Panel } from '../firmware/hal.ts';
+import type { ByteLink, Clock, Flash, FrameTap, Panel } from '../firmware/hal.ts';
 import { Phone } from '../firmware/phone.ts';
+import type { HotdeskView } from '../firmware/hotdesk/view.ts';
 import type { Profile } from '../firmware/profile.ts';
 import type { TftpClientOptions } from '../firmware/boot/tftp-client.ts';
 import { SeededRandom } from '../firmware/random.ts';
@@ -25,6 +26,7 @@ import { makePtyPair } from './wire/pty.ts';
 import { openSerialLink } from './wire/serial-link.ts';
 import { settleIo } from './wire/settle.ts';
 import { applyControllerAction } from './controller/actions.ts';
+import { checkPkms, ownDn } from './set-programming.ts';
 
 export interface WorldOptions {
   profile: string;
@@ -51,6 +53,12 @@ export interface WorldOptions {
   flashPath?: string;
   /** `--trace-lamps`: every lamp toggle in the trace. */
   traceLamps?: boolean;
+  /** The phone under test's own DN (default: the first `sets:` entry of its profile; see set-programming.ts). */
+  dn?: string;
+  /** Key modules attached to the phone under test, by model, in order (pkm1, pkm2, ...). */
+  pkms?: readonly string[];
+  /** More phones, each on its own cable to the same controller (mock link or pty only). */
+  extraPhones?: { name: string; profile: string; firmware?: string }[];
   /** DHCP INIT's random wait (RFC 2131: 1-10 s). */
   dhcpStartDelayMs?: { min: number; max: number };
   /** What the phone's TFTP client asks for (blksize, windowsize, ...): the download benchmark varies it. */
@@ -63,21 +71,40 @@ export function phoneMac(random: SeededRandom): string {
   return ['00', '08', '5d', ...[...b].map((x) => x.toString(16).padStart(2, '0'))].join(':');
 }
 
+/** The name of the phone under test, in `on:` and in `world.units`. */
+export const MAIN_PHONE = 'phone';
+
+/** One phone of the world, with the history of what it showed (for `wait-display`). */
+export class PhoneUnit {
+  /** Displays shown and not yet read past by a `wait-display`. */
+  readonly log: string[][] = [];
+  /** The history index of `log[0]`. */
+  base = 0;
+  /** Set right after construction: the phone's panel writes into this unit's log. */
+  phone!: Phone;
+
+  constructor(
+    readonly name: string,
+    readonly flash: Flash,
+  ) {}
+}
+
 export class World implements ScenarioTarget {
   readonly trace: TraceWriter;
   readonly profile: Profile;
   readonly config: ControllerConfig;
-  phone?: Phone;
-  flash?: Flash;
+  /** The key modules attached to the phone under test (checked against its profile). */
+  readonly pkms: readonly Profile[];
   controller?: Controller;
+  /** The phones of this world: the one under test first (named `phone`), then any others, by name. */
+  readonly units = new Map<string, PhoneUnit>();
+  private main?: PhoneUnit;
+  private selected?: PhoneUnit;
   wire?: MockWire;
   /** Power cuts the flash saw (each followed by a power-on, as a person plugging the phone back in). */
   powerCuts = 0;
   private readonly closers: (() => void | Promise<void>)[] = [];
   private pcap?: PcapFile;
-  /** Every display shown, for `wait-display`; `displayBase` is the history index of its first entry. */
-  private displayLog: string[][] = [];
-  private displayBase = 0;
 
   private constructor(
     readonly clock: Clock,
@@ -86,6 +113,9 @@ export class World implements ScenarioTarget {
     this.trace = options.trace ?? new TraceWriter(clock);
     this.profile = loadProfile(options.profile);
     this.config = options.config ?? parseControllerConfig({}, 'defaults');
+    const pkms = checkPkms(this.profile, options.pkms ?? []);
+    if (!pkms.ok) throw new Error(pkms.reason);
+    this.pkms = pkms.modules;
   }
 
   static async build(options: WorldOptions): Promise<World> {
@@ -125,43 +155,106 @@ export class World implements ScenarioTarget {
       this.closers.push(() => this.controller?.close());
     }
     if (phoneLink && ends !== 'controller') {
-      const mac = phoneMac(macRandom);
-      const { flash, layout } = phoneFlash({
-        profile: this.profile,
-        factoryVersion: o.phoneFirmware ? parseFirmwareVersion(o.phoneFirmware, 'phone firmware') : undefined,
-        path: o.flashPath,
-        seed: o.seed,
-      });
-      this.flash = flash;
-      if ('close' in flash && typeof flash.close === 'function') this.closers.push(() => (flash as { close(): void }).close());
-      const phone = new Phone({
-        profile: this.profile,
-        mac,
-        link: phoneLink,
-        clock: this.clock,
-        random: phoneRandom,
-        flash,
-        flashLayout: layout,
-        trustedKeys: [devTrustedKey()],
-        panel: {
-          display: (lines) => {
-            this.displayLog.push([...lines]);
-            o.panel?.display(lines);
-          },
-          lamp: (k, c, origin) => o.panel?.lamp(k, c, origin),
-        },
-        tracer: this.trace.forNode(`phone:${mac}`),
-        tap: this.pcap?.tap,
-        describeUdp: describeProtocols,
-        dhcpStartDelayMs: o.dhcpStartDelayMs,
-        tftpOptions: o.tftpOptions,
-        onFault: (err) => this.onPhoneFault(err),
-        traceLampToggles: o.traceLamps,
-      });
-      this.phone = phone;
-      this.closers.push(() => phone.powerOff());
-      phone.powerOn();
+      this.main = this.buildPhone({ name: MAIN_PHONE, profile: this.profile, firmware: o.phoneFirmware, flashPath: o.flashPath }, phoneLink, macRandom, phoneRandom, this.pcap?.tap);
     }
+    for (const spec of o.extraPhones ?? []) {
+      if (this.units.has(spec.name)) throw new Error(`two phones are named "${spec.name}"`);
+      const { phoneLink: link, controllerLink: far } = await this.openExtraLink(random);
+      this.controller?.router.attach(far);
+      this.buildPhone({ name: spec.name, profile: loadProfile(spec.profile), firmware: spec.firmware }, link, macRandom, phoneRandom.fork());
+    }
+  }
+
+  /** Builds, registers and powers on one phone of the world on its link. */
+  private buildPhone(
+    spec: { name: string; profile: Profile; firmware?: string; flashPath?: string },
+    link: ByteLink,
+    macRandom: SeededRandom,
+    random: SeededRandom,
+    tap?: FrameTap,
+  ): PhoneUnit {
+    const o = this.options;
+    const mac = phoneMac(macRandom);
+    const { flash, layout } = phoneFlash({
+      profile: spec.profile,
+      factoryVersion: spec.firmware ? parseFirmwareVersion(spec.firmware, `${spec.name} firmware`) : undefined,
+      path: spec.flashPath,
+      seed: o.seed,
+    });
+    if ('close' in flash && typeof flash.close === 'function') this.closers.push(() => (flash as { close(): void }).close());
+    const unit = new PhoneUnit(spec.name, flash);
+    const isMain = spec.name === MAIN_PHONE;
+    unit.phone = new Phone({
+      profile: spec.profile,
+      mac,
+      link,
+      clock: this.clock,
+      random,
+      flash,
+      flashLayout: layout,
+      trustedKeys: [devTrustedKey()],
+      panel: {
+        display: (lines) => {
+          unit.log.push([...lines]);
+          if (isMain) o.panel?.display(lines);
+        },
+        lamp: (k, c, origin) => {
+          if (isMain) o.panel?.lamp(k, c, origin);
+        },
+      },
+      tracer: this.trace.forNode(`phone:${mac}`),
+      tap,
+      describeUdp: describeProtocols,
+      dhcpStartDelayMs: o.dhcpStartDelayMs,
+      tftpOptions: o.tftpOptions,
+      onFault: (err) => this.onPhoneFault(unit, err),
+      traceLampToggles: o.traceLamps,
+      // the set's own programming (sets:) and its key modules: the phone under test's
+      ...(isMain ? { dn: ownDn(this.config.sets, spec.profile.id, o.dn), pkms: this.pkms } : {}),
+    });
+    this.units.set(spec.name, unit);
+    this.closers.push(() => unit.phone.powerOff());
+    unit.phone.powerOn();
+    return unit;
+  }
+
+  /** Another phone's own cable to the controller (fleets, a second set in a scenario). */
+  private async openExtraLink(random: SeededRandom): Promise<{ phoneLink: ByteLink; controllerLink: ByteLink }> {
+    const o = this.options;
+    if (o.link.kind === 'mock') {
+      const wire = new MockWire({ clock: this.clock, random: random.fork(), ...o.wire });
+      this.closers.push(() => wire.close());
+      await wire.ready;
+      return { phoneLink: wire.phoneEnd, controllerLink: wire.controllerEnd };
+    }
+    if (o.link.kind === 'pty') {
+      const pair = await makePtyPair();
+      this.closers.push(() => pair.close());
+      const [a, b] = await Promise.all([openSerialLink(pair.a, o.baud), openSerialLink(pair.b, o.baud)]);
+      this.closers.push(() => a.close(), () => b.close());
+      return { phoneLink: a, controllerLink: b };
+    }
+    throw new Error('more than one phone needs the mock link or pty (each phone gets its own cable to the controller)');
+  }
+
+  /** The phone under test, or the one the running step named with `on:`. */
+  get phone(): Phone | undefined {
+    return (this.selected ?? this.main)?.phone;
+  }
+
+  get flash(): Flash | undefined {
+    return (this.selected ?? this.main)?.flash;
+  }
+
+  /** Points the phone-facing steps at a named phone (`undefined`: the phone under test). */
+  select(name: string | undefined): void {
+    if (name === undefined || name === MAIN_PHONE) {
+      this.selected = undefined;
+      return;
+    }
+    const unit = this.units.get(name);
+    if (!unit) throw new Error(`no phone named "${name}" (phones: ${[...this.units.keys()].join(', ')})`);
+    this.selected = unit;
   }
 
   private async openLinks(random: SeededRandom, ends: string): Promise<{ phoneLink?: ByteLink; controllerLink?: ByteLink }> {
@@ -207,13 +300,12 @@ export class World implements ScenarioTarget {
    * A fault in the phone: a flash that lost power means the phone lost power; plugging it back in is
    * what a person would do. Anything else is a firmware bug: the watchdog restarts the phone.
    */
-  private onPhoneFault(err: unknown): void {
-    const phone = this.phone!;
-    phone.powerOff();
+  private onPhoneFault(unit: PhoneUnit, err: unknown): void {
+    unit.phone.powerOff();
     if (err instanceof PowerLoss) this.powerCuts++;
     this.clock.setTimeout(() => {
-      (this.flash as { powerOn?(): void }).powerOn?.();
-      phone.powerOn();
+      (unit.flash as { powerOn?(): void }).powerOn?.();
+      unit.phone.powerOn();
     }, 1000);
   }
 
@@ -240,14 +332,16 @@ export class World implements ScenarioTarget {
   }
 
   displaysSince(from: number): { index: number; lines: string[] }[] {
+    const unit = this.selected ?? this.main;
+    if (!unit) return [];
     // what a wait has moved past is never read again: forget it, so long runs hold only what is new
-    const forget = Math.min(from - this.displayBase, this.displayLog.length - 1);
+    const forget = Math.min(from - unit.base, unit.log.length - 1);
     if (forget > 0) {
-      this.displayLog.splice(0, forget);
-      this.displayBase += forget;
+      unit.log.splice(0, forget);
+      unit.base += forget;
     }
-    const start = Math.max(from, this.displayBase);
-    return this.displayLog.slice(start - this.displayBase).map((lines, i) => ({ index: start + i, lines }));
+    const start = Math.max(from, unit.base);
+    return unit.log.slice(start - unit.base).map((lines, i) => ({ index: start + i, lines }));
   }
 
   press(key: string): void {
@@ -268,6 +362,10 @@ export class World implements ScenarioTarget {
     if (!boot || !running) return undefined;
     const version = boot.inspect().slots[running.slot].version;
     return version === undefined ? undefined : { version, confirmed: running.mode === 'normal' || boot.inspect().slots[running.slot].state === 'confirmed' };
+  }
+
+  hotdesk(): HotdeskView | undefined {
+    return this.phone?.hotdesk;
   }
 
   lamp(key: string): string {

@@ -7,12 +7,25 @@ import { VERBS } from './verbs.ts';
 import { loadProfiles } from '../profiles.ts';
 import { ConfigError, parseControllerConfig, type ControllerConfig } from '../controller/config.ts';
 import { parseVersion } from '../../firmware/boot/image-version.ts';
+import { checkPkms } from '../set-programming.ts';
 
 export interface Step {
   verb: string;
   arg: unknown;
   line: number;
+  /** The phone the step acts on, by name (`on:`); the phone under test when absent. */
+  on?: string;
 }
+
+/** Other phones on the same controller, each on its own cable: `phones: [{ name, profile, firmware }]`. */
+export interface ExtraPhone {
+  name: string;
+  profile: string;
+  firmware?: string;
+}
+
+/** Steps that act on the world rather than on one phone take no `on:`. */
+const WORLD_STEPS = new Set(['advance', 'controller']);
 
 export interface Scenario {
   file: string;
@@ -20,13 +33,17 @@ export interface Scenario {
   profile: string;
   /** The controller's world, as in a `--config` file, validated. */
   controller: ControllerConfig;
-  /** The phone under test: its factory firmware version (an extension of the contract's keys). */
-  phone: { firmware?: string };
+  /**
+   * The phone under test (extensions of the contract's keys): its factory firmware version, the DN of
+   * its own programming (`sets:`), the key modules attached by model, in order.
+   */
+  phone: { firmware?: string; dn?: string; pkms?: string[] };
+  phones: ExtraPhone[];
   seed: number;
   steps: Step[];
 }
 
-const TOP_KEYS = ['name', 'profile', 'controller', 'phone', 'steps', 'seed', 'description'];
+const TOP_KEYS = ['name', 'profile', 'controller', 'phone', 'phones', 'steps', 'seed', 'description'];
 
 export function loadScenarioFile(file: string): Scenario {
   let text: string;
@@ -85,12 +102,35 @@ export function parseScenario(text: string, file = '<scenario>'): Scenario {
   }
 
   const phoneNode = nodeOf('phone');
-  const phone = (plain.phone ?? {}) as { firmware?: unknown };
+  const phone = (plain.phone ?? {}) as { firmware?: unknown; dn?: unknown; pkms?: unknown };
   if (typeof phone !== 'object' || Array.isArray(phone)) fail(phoneNode, '"phone" must be a mapping like { firmware: 1.0.0.0 }');
-  for (const k of Object.keys(phone)) if (k !== 'firmware') fail(phoneNode, `unknown key "${k}" in "phone" (allowed: firmware)`);
+  const PHONE_KEYS = ['firmware', 'dn', 'pkms'];
+  for (const k of Object.keys(phone)) if (!PHONE_KEYS.includes(k)) fail(phoneNode, `unknown key "${k}" in "phone" (allowed: ${PHONE_KEYS.join(', ')})`);
+  if (phone.dn !== undefined && !/^\d{1,10}$/.test(String(phone.dn))) fail(phoneNode, `phone dn must be digits (got ${JSON.stringify(phone.dn)})`);
+  if (phone.pkms !== undefined) {
+    if (!Array.isArray(phone.pkms)) fail(phoneNode, 'phone pkms is a list of key module models, like [5448, 5448]');
+    const checked = checkPkms(models.get(String(profile))!, phone.pkms as unknown[], models);
+    if (!checked.ok) fail(phoneNode, `phone pkms: ${checked.reason}`);
+  }
   if (phone.firmware !== undefined) {
     const v = parseVersion(String(phone.firmware));
     if (!v.ok) fail(phoneNode, `phone firmware: ${v.reason}`);
+  }
+
+  const phonesNode = nodeOf('phones');
+  const phones: ExtraPhone[] = [];
+  if (plain.phones !== undefined) {
+    if (!Array.isArray(plain.phones)) fail(phonesNode, '"phones" is a list like [{ name: reception, profile: 5340 }]');
+    for (const p of plain.phones as Record<string, unknown>[]) {
+      if (!p || typeof p !== 'object') fail(phonesNode, 'each of "phones" is a mapping with name and profile');
+      for (const k of Object.keys(p)) if (!['name', 'profile', 'firmware'].includes(k)) fail(phonesNode, `unknown key "${k}" in "phones" (allowed: name, profile, firmware)`);
+      const pname = String(p.name ?? '');
+      if (!/^[a-z][a-z0-9-]*$/.test(pname) || pname === 'phone') fail(phonesNode, `a phone's name is lower-case letters, digits and -, not "phone" (got ${JSON.stringify(p.name)})`);
+      if (phones.some((x) => x.name === pname)) fail(phonesNode, `two phones are named "${pname}"`);
+      if (!models.has(String(p.profile))) fail(phonesNode, `unknown profile "${p.profile}" for phone ${pname}`);
+      if (p.firmware !== undefined && !parseVersion(String(p.firmware)).ok) fail(phonesNode, `phone ${pname} firmware is not a.b.c.d`);
+      phones.push({ name: pname, profile: String(p.profile), firmware: p.firmware === undefined ? undefined : String(p.firmware) });
+    }
   }
 
   const stepsNode = nodeOf('steps');
@@ -105,9 +145,13 @@ export function parseScenario(text: string, file = '<scenario>'): Scenario {
     const verb = Object.keys(json)[0];
     const spec = VERBS[verb];
     if (!spec) fail(item, `unknown step "${verb}" (known: ${Object.keys(VERBS).join(', ')})`);
-    const { [verb]: value, ...extras } = json;
+    const { [verb]: value, on, ...extras } = json;
+    if (on !== undefined) {
+      if (WORLD_STEPS.has(verb)) fail(item, `a ${verb} step acts on the whole world: it takes no "on"`);
+      if (on !== 'phone' && !phones.some((p) => p.name === on)) fail(item, `no phone named ${JSON.stringify(on)} (name it in "phones")`);
+    }
     try {
-      steps.push({ verb, arg: spec.parse(value, extras), line: lineOf(item) });
+      steps.push({ verb, arg: spec.parse(value, extras), line: lineOf(item), on: on === undefined || on === 'phone' ? undefined : String(on) });
     } catch (reason) {
       if (typeof reason !== 'string') throw reason;
       fail(item, reason);
@@ -119,7 +163,12 @@ export function parseScenario(text: string, file = '<scenario>'): Scenario {
     name: name as string,
     profile: String(profile),
     controller,
-    phone: { firmware: phone.firmware === undefined ? undefined : String(phone.firmware) },
+    phone: {
+      firmware: phone.firmware === undefined ? undefined : String(phone.firmware),
+      ...(phone.dn === undefined ? {} : { dn: String(phone.dn) }),
+      ...(phone.pkms === undefined ? {} : { pkms: (phone.pkms as unknown[]).map(String) }),
+    },
+    phones,
     seed: seedValue as number,
     steps,
   };

@@ -31,9 +31,10 @@ export async function runScenario(
   const steps: StepReport[] = [];
   for (const [index, step] of scenario.steps.entries()) {
     const verb = VERBS[step.verb];
-    const description = verb.describe(step.arg);
+    const description = `${verb.describe(step.arg)}${step.on ? ` (on ${step.on})` : ''}`;
     let report: StepReport;
     try {
+      target.select?.(step.on);
       await verb.run(target, step.arg);
       report = { index: index + 1, line: step.line, description, ok: true, t: target.now() };
     } catch (err) {
@@ -42,6 +43,7 @@ export async function runScenario(
       const reason = err instanceof StepFailure || err instanceof Error ? err.message : String(err);
       report = { index: index + 1, line: step.line, description, ok: false, reason, t: target.now() };
     }
+    target.select?.(undefined);
     steps.push(report);
     onStep?.(report);
     if (!report.ok) {

@@ -1,5 +1,6 @@
 // What a scenario acts on: one phone (and, when the link has it, the controller at the far end).
 // The runner knows nothing about how the world was built: mock wire, pty pair or a device.
+import type { HotdeskView } from '../../firmware/hotdesk/view.ts';
 
 export interface ScenarioTarget {
   /** Moves the simulation clock (virtual: jumps; real: waits). Resolves early, true, once `until` holds. */
@@ -20,6 +21,10 @@ export interface ScenarioTarget {
   power(action: 'off' | 'on' | 'cycle'): void;
   /** The firmware the phone runs now and whether that image is confirmed (undefined: none running). */
   firmware(): { version: string; confirmed: boolean } | undefined;
+  /** Points the phone-facing calls at a named phone of the world (undefined: the phone under test). */
+  select?(name: string | undefined): void;
   /** Acts on the far end; throws an Error with a clear message when the link has no controller. */
   actOnController(action: Record<string, unknown>): Promise<void>;
+  /** The hot desk side of the phone (user, keys, controller), undefined until it is in service. */
+  hotdesk?(): HotdeskView | undefined;
 }
