@@ -13,6 +13,7 @@ import type { NetStack } from './link/stack.ts';
 import type { Clock, Random, Tracer } from './hal.ts';
 import { progressBar, type Screen } from './display/screen.ts';
 import { hotdeskMachine } from './hotdesk/machine.ts';
+import type { AttachedModule } from './hotdesk/key-layout-apply.ts';
 import type { LampBank } from './keys/lamps.ts';
 import type { Profile } from './profile.ts';
 
@@ -32,6 +33,10 @@ export interface PhoneDeps {
   dhcpStartDelayMs?: { min: number; max: number };
   tftpOptions?: TftpClientOptions;
   tftpPorts?: readonly number[];
+  /** The set's own DN, named in register: the controller pushes that set's own programming. */
+  dn?: string;
+  /** The key modules attached, in order (pkm1, pkm2, ...). */
+  pkms?: readonly AttachedModule[];
 }
 
 export type PhoneEvent =
@@ -230,6 +235,8 @@ export const phoneMachine = setup({
                 mac: deps.stack.mac,
                 firmwareVersion: formatVersion(deps.running),
                 lamps: deps.lamps,
+                dn: deps.dn,
+                pkms: deps.pkms,
                 onRegistered: () => self.send({ type: 'registered' }),
                 onReboot: (reason: string) => self.send({ type: 'firmware.reboot', reason }),
               };

@@ -37,6 +37,10 @@ export interface PhoneOptions {
   traceLampToggles?: boolean;
   /** Pause between a reboot request and the next power-on, as the hardware takes to restart. */
   rebootMs?: number;
+  /** The set's own DN (its programming on the controller); none for a userless hot desk set. */
+  dn?: string;
+  /** Key modules attached, in order (pkm1, pkm2, ...): their profiles, already checked against `profile.pkm`. */
+  pkms?: readonly Profile[];
 }
 
 type PhoneActor = ActorRefFrom<typeof phoneMachine>;
@@ -133,6 +137,8 @@ export class Phone {
         dhcpStartDelayMs: this.o.dhcpStartDelayMs,
         tftpOptions: this.o.tftpOptions,
         tftpPorts: this.o.tftpPorts,
+        dn: this.o.dn,
+        pkms: this.o.pkms,
       },
     });
     this.actor = actor;

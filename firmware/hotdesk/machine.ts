@@ -33,7 +33,7 @@ import {
   registerMessage,
 } from './registration.ts';
 import type { RegisterOutcome } from './registration.ts';
-import { HEALTH_CHECK_MS, HEALTH_CHECK_TRIES, HEARTBEAT_TRIES, MISSED_HEARTBEATS_LIMIT, RESILIENCY_STEP_MS, nextServer, resiliencyScreen } from './resilience.ts';
+import { HEALTH_CHECK_MS, HEALTH_CHECK_TRIES, HEARTBEAT_TRIES, MISSED_HEARTBEATS_LIMIT, RESILIENCY_STEP_MS, nextServer, reprobeDelay, resiliencyScreen } from './resilience.ts';
 import { SignallingLink, samePeer, toPeers } from './signalling-link.ts';
 import type { Peer } from './signalling-link.ts';
 import type { HotdeskContext, HotdeskEvent, HotdeskInput } from './types.ts';
@@ -90,6 +90,7 @@ export const hotdeskMachine = setup({
     comms: COMMS_MS,
     retry: REGISTER_RETRY_MS,
     heartbeat: ({ context }) => context.heartbeatMs,
+    reprobe: ({ context }) => reprobeDelay(context.heartbeatMs),
     health: HEALTH_CHECK_MS,
     step: RESILIENCY_STEP_MS,
     entry: ENTRY_TIMEOUT_MS,
@@ -147,7 +148,8 @@ export const hotdeskMachine = setup({
       const m = msgOf(event);
       return m?.type === 'logout-notice' && context.user !== undefined && m.ext === context.user.ext;
     },
-    layoutBegin: ({ context, event }) => msgOf(event)?.type === 'key-layout-begin' && (context.user !== undefined || context.entryExt !== ''),
+    // a user's layout (logged in, or logging in) or, with nobody logged in, the set's own programming
+    layoutBegin: ({ event }) => msgOf(event)?.type === 'key-layout-begin',
     layoutBlock: ({ context, event }) => msgOf(event)?.type === 'key-layout-block' && context.download !== undefined,
     blfState: ({ event }) => msgOf(event)?.type === 'blf-state',
   },
@@ -205,7 +207,8 @@ export const hotdeskMachine = setup({
       if (!assembled.ok) return info(context, `key layout refused: ${assembled.reason} (${assembled.detail})`);
       const decoded = decodeKeyLayout(assembled.payload);
       if (!decoded.ok) return info(context, `key layout refused: ${decoded.reason} (${decoded.detail})`);
-      const layout = applyLayout(decoded.entries, context.deps.profile);
+      // key modules show the set's own programming only: they are disabled for a hot desk user
+      const layout = applyLayout(decoded.entries, context.deps.profile, context.pkmEnabled ? context.deps.pkms : undefined);
       const shown = new Set(layout.visible.map((k) => k.id));
       for (const k of context.keys) if (!shown.has(k.id)) context.deps.lamps.set(k.id, 'off');
       for (const k of layout.visible) if (k.type === 'blf') context.deps.lamps.set(k.id, 'off');
@@ -396,6 +399,7 @@ export const hotdeskMachine = setup({
           initial: 'waiting',
           states: {
             waiting: { after: { heartbeat: 'beating' } },
+            reprobing: { after: { reprobe: 'beating' } },
             beating: {
               invoke: {
                 src: 'request',
@@ -405,7 +409,9 @@ export const hotdeskMachine = setup({
                 onDone: { target: 'waiting', actions: assign({ missed: 0 }) },
                 onError: [
                   { guard: 'lastMiss', target: '#hotdesk.failingOver' },
-                  { target: 'waiting', actions: assign({ missed: ({ context }) => context.missed + 1 }) },
+                  // a miss is probed again half an interval later (resilience.ts), so the phone is back
+                  // in service on the secondary within 3 intervals of the controller's death
+                  { target: 'reprobing', actions: assign({ missed: ({ context }) => context.missed + 1 }) },
                 ],
               },
             },
@@ -577,8 +583,10 @@ export const hotdeskMachine = setup({
                         // a hot desk user gets no key module: its lamps go dark while the user is here
                         for (const key of context.deps.lamps.keys()) if (key.startsWith('pkm')) context.deps.lamps.set(key, 'off');
                       },
-                      assign(({ event }) => ({
+                      assign(({ context, event }) => ({
                         user: { ext: event.output.ext, name: event.output.name, language: event.output.language },
+                        // the set's module keys leave with the modules, so no BLF push relights them
+                        keys: context.keys.filter((k) => k.module === 0),
                         pkmEnabled: false,
                         entryExt: '',
                       })),

@@ -6,7 +6,7 @@ import type { Profile } from '../profile.ts';
 import type { KeyLayoutAssembler } from '../signalling/key-layout-transfer.ts';
 import type { Message } from '../signalling/messages.ts';
 import type { AccessCodes } from './dial-codes.ts';
-import type { KeyView } from './key-layout-apply.ts';
+import type { AttachedModule, KeyView } from './key-layout-apply.ts';
 import type { PinBuffer } from './pin-buffer.ts';
 import type { RegisterMode } from './registration.ts';
 import type { Peer, SignallingLink } from './signalling-link.ts';
@@ -36,6 +36,8 @@ export interface HotdeskInput {
   lamps: LampBank;
   /** The set's own DN for register, "" (the default) for a userless hot desk set. */
   dn?: string;
+  /** The key modules attached, in order (pkm1, pkm2, ...): a set's own programming reaches them. */
+  pkms?: readonly AttachedModule[];
   /** Feature access codes (the register-ack carries none). Default login 222, logout 333, remote 111. */
   accessCodes?: Partial<AccessCodes>;
   /** The first registration is acknowledged: the phone confirms its new firmware image here. */

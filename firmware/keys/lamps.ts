@@ -138,9 +138,13 @@ export class LampBank {
   }
 
   private ring(): void {
+    // The alarm was set for `alarmAt`, but clocks add delays in floating point: now + (at - now) can
+    // land an ulp short of `at` (fractional origins come from the wire's timing). Counting from what
+    // the clock says would then find nothing due and re-arm for the same instant, forever. The alarm
+    // stands for its target time, so changes up to that time are due, whatever the clock rounded to.
+    const now = Math.max(this.clock.now(), this.alarmAt);
     this.alarm = undefined;
     this.alarmAt = Infinity;
-    const now = this.clock.now();
     const due: LampToggle[] = [];
     for (const [key, lamp] of this.lamps) {
       if (lamp.next > now) continue;

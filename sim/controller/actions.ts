@@ -61,11 +61,29 @@ export function applyControllerAction(controller: Controller, action: Args): voi
         if (v.expect !== undefined && outcome !== v.expect) throw new Error(`remote logout was ${outcome}, not ${v.expect}`);
         break;
       }
+      case 'login': {
+        // SIMULATES another set: the user logs in on a set with DN `on` that the call server plays itself
+        // (no phone on the wire); enough for BLF watchers to see the user logged in
+        const ext = str(v, 'ext', 'login');
+        const on = str(v, 'on', 'login');
+        for (const cs of controller.callServers.values()) {
+          if (cs.loginOnSimulatedSet(ext, on) === 'unknown-ext') throw new Error(`controller login: ${ext} is not a hot desk user`);
+        }
+        break;
+      }
+      case 'logout': {
+        // the user logs out wherever logged in, as by the logout access code there
+        const ext = str(v, 'ext', 'logout');
+        for (const cs of controller.callServers.values()) {
+          if (cs.logoutUser(ext) === 'unknown-ext') throw new Error(`controller logout: ${ext} is not a hot desk user`);
+        }
+        break;
+      }
       case 'schedule-logout':
         for (const cs of controller.callServers.values()) cs.scheduleLogout();
         break;
       default:
-        throw new Error(`unknown controller action "${what}" (tftp, dhcp, kill, revive, line, feature, blf, remote-logout, schedule-logout)`);
+        throw new Error(`unknown controller action "${what}" (tftp, dhcp, kill, revive, line, feature, blf, login, logout, remote-logout, schedule-logout)`);
     }
   }
 }

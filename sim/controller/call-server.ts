@@ -15,6 +15,7 @@ import type { HotdeskUser } from './config.ts';
 import { BlfBoard } from './call-server-blf.ts';
 import { ChallengeBook, DEFAULT_CHALLENGE_TTL_MS } from './call-server-challenges.ts';
 import { pushKeyLayout } from './call-server-key-layout.ts';
+import { setLayoutKeys } from './call-server-sets.ts';
 import { LineStates, type LineState, type UserFeature } from './call-server-lines.ts';
 import { beginLogin, completeLogin, type LoginDesk } from './call-server-login.ts';
 import { logoutTiming } from './call-server-logout-policy.ts';
@@ -113,6 +114,32 @@ export class CallServer {
   /** Remote logout (FAC + extension) from the set `byDn`: its COS must allow and the user's accept. */
   remoteLogout(byDn: string, ext: string): LogoutOutcome {
     return this.remoteLogoutFrom(byDn, ext, undefined);
+  }
+
+  /**
+   * `ext` logs in on a set the call server only simulates (`setDn`: no phone on the network, nothing is
+   * sent to it): what a scenario needs to move a monitored user's BLF state from logged out to logged
+   * in. As a real login there, the user is logged out of any other set first.
+   */
+  loginOnSimulatedSet(ext: string, setDn: string): 'done' | 'unknown-ext' {
+    const user = this.directory.user(ext);
+    if (!user?.hotdesk) return 'unknown-ext';
+    const mac = `sim:${setDn}`;
+    const other = this.sessions.ofExt(ext);
+    if (other?.mac === mac) return 'done';
+    if (other) this.finishLogout(other, 'login-elsewhere', setDn, undefined);
+    const replaced = this.sessions.ofMac(mac);
+    if (replaced) this.endSession(replaced);
+    this.startSession(ext, mac, user);
+    this.info(`session ${ext} on simulated set ${setDn}`);
+    return 'done';
+  }
+
+  /** `ext` logs out by the logout access code, wherever it is logged in (waits while its line is busy). */
+  logoutUser(ext: string): LogoutOutcome {
+    const s = this.sessions.ofExt(ext);
+    if (!s) return this.directory.user(ext)?.hotdesk ? 'not-logged-in' : 'unknown-ext';
+    return this.requestLogout(s, 'user', '', undefined);
   }
 
   /** The scheduler's logout: idle users now, busy (or ringing) ones when their call ends. */
@@ -214,6 +241,8 @@ export class CallServer {
     this.blf.drop(phone.mac); // a registering phone subscribes anew
     this.info(`register ${phone.mac} model ${msg.model} fw ${msg.firmwareVersion} dn ${msg.dn || '-'} from ${from.ip}:${from.port}`);
     this.reconcileSession(phone, msg.hotdeskExt);
+    // a set nobody is logged in on gets its own programming (after the register-ack, which it answers)
+    if (!this.sessions.ofMac(phone.mac)) this.defer(() => this.pushSetProgramming(phone.mac));
     return {
       type: 'register-ack',
       result: 'ok',
@@ -324,6 +353,8 @@ export class CallServer {
 
   private finishLogout(s: Session, reason: LogoutReason, byDn: string, answered: string | undefined): void {
     this.endSession(s);
+    // the set the user leaves shows its own programming again (after the logout notice or answer)
+    this.defer(() => this.pushSetProgramming(s.mac));
     this.counters.logouts[reason]++;
     this.info(`logout ${s.ext} from ${s.mac} (${reason}${byDn ? ` by ${byDn}` : ''})`);
     if (s.mac !== answered) this.requestTo(s.mac, { type: 'logout-notice', reason, ext: s.ext, byDn });
@@ -353,6 +384,23 @@ export class CallServer {
     const s = this.sessions.ofMac(mac);
     if (s) this.endSession(s);
     this.blf.drop(mac);
+  }
+
+  /** Sends a registered set nobody is logged in on the key layout of its own DN, when it has one. */
+  private pushSetProgramming(mac: string): void {
+    const phone = this.registry.byMac(mac);
+    if (!phone || this.sessions.ofMac(mac)) return;
+    const set = this.directory.set(phone.dn);
+    if (!set || set.keys.length === 0) return;
+    const { entries, skipped } = setLayoutKeys(set.keys);
+    for (const k of skipped) this.info(`key layout of set ${phone.dn}: ${k.key} left out (${k.why})`);
+    // a login on the set, or the set registering anew, makes this layout stale: stop sending it
+    const wanted = () => this.registry.byMac(mac) === phone && !this.sessions.ofMac(mac);
+    void pushKeyLayout(this.transactions, phone, entries, wanted).then((r) => {
+      if (r.sent) this.counters.keyLayouts.sent++;
+      else this.counters.keyLayouts.failed++;
+      this.info(`key layout of set ${phone.dn} to ${mac}: ${r.sent ? `${r.blocks} block(s)` : `not sent, ${r.why}`}`);
+    });
   }
 
   // ---- plumbing ----

@@ -135,7 +135,13 @@ export const CONTROLLER_SCHEMA = {
         type: 'object',
         additionalProperties: false,
         required: ['ip'],
-        properties: { id: { type: 'string', minLength: 1, maxLength: 64 }, ip: ipv4, port: { type: 'integer', minimum: 1, maximum: 65535 } },
+        properties: {
+          id: { type: 'string', minLength: 1, maxLength: 64 },
+          ip: ipv4,
+          port: { type: 'integer', minimum: 1, maximum: 65535 },
+          /** The firmware version this member expects of phones (register-ack) and serves while it leads. */
+          firmware: version,
+        },
       },
     },
   },

@@ -85,6 +85,8 @@ export interface ClusterPeer {
   id: string;
   ip: string;
   port: number;
+  /** The version this member expects phones to run: a phone re-homing to it with another one upgrades. */
+  firmware?: FirmwareVersion;
 }
 
 export class ConfigError extends Error {}
@@ -179,7 +181,15 @@ export function parseControllerConfig(raw: unknown, source: string): ControllerC
       windowMs: parseDuration(c.lockout?.window ?? DEFAULT_LOCKOUT.windowMs) ?? DEFAULT_LOCKOUT.windowMs,
       durationMs: parseDuration(c.lockout?.duration ?? DEFAULT_LOCKOUT.durationMs) ?? DEFAULT_LOCKOUT.durationMs,
     },
-    cluster: (c.cluster ?? []).map((p: Record<string, any>) => ({ id: p.id ?? p.ip, ip: p.ip, port: p.port ?? 6800 })),
+    cluster: (c.cluster ?? []).map((p: Record<string, any>, i: number) => {
+      const peer: ClusterPeer = { id: p.id ?? p.ip, ip: p.ip, port: p.port ?? 6800 };
+      if (p.firmware !== undefined) {
+        const parsed = parseVersion(p.firmware);
+        if (!parsed.ok) throw new ConfigError(`${source}: /cluster/${i}/firmware: ${parsed.reason}`);
+        peer.firmware = parsed.version;
+      }
+      return peer;
+    }),
   };
 }
 

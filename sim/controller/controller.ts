@@ -8,6 +8,8 @@ import { loadProfiles } from '../profiles.ts';
 import type { ControllerConfig } from './config.ts';
 import { DhcpServer, type DhcpPoolConfig, type DhcpReplyDestination } from './dhcp-server.ts';
 import { buildFirmwareStore } from './firmware-images.ts';
+import { expectedFirmware, memberFirmwareStore, servingStore } from './cluster-firmware.ts';
+import type { FirmwareVersion } from '../../firmware/boot/image-version.ts';
 import type { FirmwareStore } from './firmware-store.ts';
 import { ECHO_PORT, echoService, Router, ROUTER_IP } from './router.ts';
 import { TftpServer } from './tftp-server.ts';
@@ -53,6 +55,9 @@ export class Controller {
   readonly callServers = new Map<string, CallServer>();
   /** Call servers that were killed: they hear nothing until revived. */
   private readonly dead = new Set<string>();
+  /** The cluster in call_srv order, and the images of members that expect another version (cluster-firmware.ts). */
+  private members: { ip: string }[] = [];
+  private readonly memberFirmware = new Map<string, FirmwareStore>();
   readonly dhcp: DhcpServer;
   readonly tftp: TftpServer;
   readonly firmware: FirmwareStore;
@@ -108,7 +113,7 @@ export class Controller {
       random: o.random.fork(),
       ports,
       negotiate: config.tftp.options,
-      lookup: (name) => this.firmware.get(name),
+      lookup: (name) => this.servingFirmware().get(name),
       send: (fromPort, to, bytes) => this.router.send({ srcIp: ROUTER_IP, srcPort: fromPort, dstIp: to.ip, dstPort: to.port, payload: bytes }),
       onTid: (port, open) => {
         if (open) this.serveTftp(port);
@@ -133,7 +138,7 @@ export class Controller {
     if (config.tftp.expose) {
       const exposed = await ExposedTftp.open({
         listen: udpEndpoint(config.tftp.expose, 'tftp.expose', true),
-        lookup: (name) => this.firmware.get(name),
+        lookup: (name) => this.servingFirmware().get(name),
         negotiate: config.tftp.options,
         tracer: this.o.tracer,
       });
@@ -149,13 +154,16 @@ export class Controller {
   private startCallServers(): void {
     const { config, clock } = this.o;
     const selfIp = config.identity.ip ?? ROUTER_IP;
-    const members = [{ id: config.identity.id, ip: selfIp }, ...config.cluster.filter((p) => p.ip !== selfIp)];
+    const members: { id: string; ip: string; firmware?: FirmwareVersion }[] = [{ id: config.identity.id, ip: selfIp }, ...config.cluster.filter((p) => p.ip !== selfIp)];
+    this.members = members;
     for (const member of members) {
+      if (member.firmware) this.memberFirmware.set(member.ip, memberFirmwareStore(config, member.firmware, loadProfiles().values()));
       const cs = new CallServer({
         clock,
         random: this.o.random.fork(),
         world: { ...config, identity: { id: member.id, ip: member.ip } },
         selfIp: member.ip,
+        expectedFirmware: expectedFirmware(member.firmware),
         tracer: this.o.tracer,
         send: (ip, port, bytes) => this.router.send({ srcIp: member.ip, srcPort: CALL_SERVER_PORT, dstIp: ip, dstPort: port, payload: bytes }),
       });
@@ -175,6 +183,11 @@ export class Controller {
   /** Finds a call server by its id (`icp-1`) or address. */
   callServerBy(idOrIp: string): CallServer | undefined {
     return this.callServers.get(idOrIp) ?? [...this.callServers.values()].find((cs) => cs.id === idOrIp);
+  }
+
+  /** The images TFTP serves now: those of the cluster's first live member. */
+  servingFirmware(): FirmwareStore {
+    return servingStore(this.members, (ip) => this.dead.has(ip), this.firmware, this.memberFirmware);
   }
 
   /** A controller that dies (true) or comes back (false): while dead it answers nothing. */

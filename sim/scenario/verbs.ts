@@ -4,6 +4,7 @@
 import { parseDuration } from '../duration.ts';
 import { StepFailure } from './errors.ts';
 import type { ScenarioTarget } from './target.ts';
+import type { HotdeskView } from '../../firmware/hotdesk/view.ts';
 
 export interface Verb<A> {
   /** Validates the step's value and sibling keys; returns the parsed argument or throws a reason string. */
@@ -223,7 +224,115 @@ const waitLamp: Verb<LampArg & { timeout: number }> = {
   describe: (arg) => `wait-lamp: ${arg.key} ${arg.cadence}`,
 };
 
+// ---- the hot desk side (HotdeskView): who is logged in, which keys show, which controller serves ----
+
+function hotdeskOf(target: ScenarioTarget): HotdeskView {
+  const view = target.hotdesk?.();
+  if (!view) throw new StepFailure('the phone is not in service (no hot desk state to read)');
+  return view;
+}
+
+/** `none`, or the user logged in now: `{ ext, name }` (name optional). */
+type UserArg = { ext: string; name?: string } | 'none';
+
+const expectUser: Verb<UserArg> = {
+  parse(value, extras) {
+    onlyKeys(extras, [], 'expect-user');
+    if (value === 'none') return 'none';
+    const v = value as Record<string, unknown> | null;
+    if (!v || typeof v !== 'object' || Array.isArray(v)) throw 'expect-user takes none or { ext, name }';
+    onlyKeys(Object.fromEntries(Object.entries(v).filter(([k]) => k !== 'ext' && k !== 'name')), [], 'expect-user');
+    if (typeof v.ext !== 'string' && typeof v.ext !== 'number') throw 'expect-user needs "ext"';
+    if (v.name !== undefined && typeof v.name !== 'string') throw 'expect-user "name" must be text';
+    return { ext: String(v.ext), name: v.name as string | undefined };
+  },
+  async run(target, arg) {
+    const user = hotdeskOf(target).user;
+    if (arg === 'none') {
+      if (user) throw new StepFailure(`user ${user.ext} is logged in`);
+      return;
+    }
+    if (!user) throw new StepFailure(`nobody is logged in, not ${arg.ext}`);
+    if (user.ext !== arg.ext) throw new StepFailure(`user ${user.ext} is logged in, not ${arg.ext}`);
+    if (arg.name !== undefined && user.name !== arg.name) throw new StepFailure(`user ${user.ext} is "${user.name}", not "${arg.name}"`);
+  },
+  describe: (arg) => (arg === 'none' ? 'expect-user: none' : `expect-user: ${arg.ext}${arg.name ? ` "${arg.name}"` : ''}`),
+};
+
+interface KeyArg {
+  key: string;
+  visible: boolean;
+  type?: string;
+  label?: string;
+}
+
+/** A programmable key of the user's layout: shown or hidden on this model, and what it shows. */
+const expectKey: Verb<KeyArg> = {
+  parse(value, extras) {
+    onlyKeys(extras, [], 'expect-key');
+    const v = value as Record<string, unknown> | null;
+    if (!v || typeof v !== 'object' || Array.isArray(v)) throw 'expect-key takes { key: N, visible: true|false, type?, label? }';
+    onlyKeys(Object.fromEntries(Object.entries(v).filter(([k]) => !['key', 'visible', 'type', 'label'].includes(k))), [], 'expect-key');
+    const key = lampKey(v.key);
+    if (!key.startsWith('key:')) throw 'expect-key names a programmable key of the set (N or key:N)';
+    if (typeof v.visible !== 'boolean') throw 'expect-key needs visible: true or false';
+    if (v.type !== undefined && typeof v.type !== 'string') throw 'expect-key "type" must be text';
+    if (v.label !== undefined && typeof v.label !== 'string' && typeof v.label !== 'number') throw 'expect-key "label" must be text';
+    return { key, visible: v.visible, type: v.type as string | undefined, label: v.label === undefined ? undefined : String(v.label) };
+  },
+  async run(target, arg) {
+    const k = hotdeskOf(target).keys.find((x) => x.id === arg.key);
+    if (!arg.visible) {
+      if (k) throw new StepFailure(`${arg.key} is shown (${k.type} "${k.label}")`);
+      return;
+    }
+    if (!k) throw new StepFailure(`${arg.key} is not shown`);
+    if (arg.type !== undefined && k.type !== arg.type) throw new StepFailure(`${arg.key} is a ${k.type} key, not ${arg.type}`);
+    if (arg.label !== undefined && k.label !== arg.label) throw new StepFailure(`${arg.key} shows "${k.label}", not "${arg.label}"`);
+  },
+  describe: (arg) => `expect-key: ${arg.key} ${arg.visible ? 'shown' : 'hidden'}${arg.type ? ` ${arg.type}` : ''}${arg.label !== undefined ? ` "${arg.label}"` : ''}`,
+};
+
+interface RegisteredArg {
+  controller: string;
+  failedOver?: boolean;
+}
+
+/** The controller the phone is registered with now, by the id its register-ack gave (`icp-2`). */
+const expectRegistered: Verb<RegisteredArg> = {
+  parse(value, extras) {
+    onlyKeys(extras, ['failed-over'], 'expect-registered');
+    const controller = textArg(value, 'expect-registered');
+    const f = extras['failed-over'];
+    if (f !== undefined && typeof f !== 'boolean') throw 'failed-over must be true or false';
+    return { controller, failedOver: f as boolean | undefined };
+  },
+  async run(target, arg) {
+    const view = hotdeskOf(target);
+    if (view.controllerId !== arg.controller) throw new StepFailure(`the phone is registered with ${view.controllerId || 'nobody'} (${view.server}), not ${arg.controller}`);
+    if (arg.failedOver !== undefined && view.failedOver !== arg.failedOver) {
+      throw new StepFailure(view.failedOver ? 'the phone is failed over (watching for its primary)' : 'the phone is not failed over');
+    }
+  },
+  describe: (arg) => `expect-registered: ${arg.controller}${arg.failedOver === undefined ? '' : arg.failedOver ? ' (failed over)' : ' (not failed over)'}`,
+};
+
+const expectNoDisplay: Verb<string> = {
+  parse(value, extras) {
+    onlyKeys(extras, [], 'expect-no-display');
+    return textArg(value, 'expect-no-display');
+  },
+  async run(target, text) {
+    if (displayShows(target.display(), text)) throw new StepFailure(`the display shows "${text}" [${target.display().join(' | ')}]`);
+  },
+  describe: (text) => `expect-no-display: "${text}"`,
+};
+
 export const VERBS: Record<string, Verb<any>> = {
+  'expect-user': expectUser,
+  'expect-key': expectKey,
+  'expect-registered': expectRegistered,
+  'expect-no-display': expectNoDisplay,
   'expect-lamp': expectLamp,
   'wait-lamp': waitLamp,
   power,
