@@ -3,6 +3,8 @@ import { defineConfig } from 'vitest/config';
 export default defineConfig({
   test: {
     include: ['test/**/*.test.ts'],
+    // every world the suite builds writes its trace and pcap for the PIN audit run at the end
+    globalSetup: ['test/audit/global-setup.ts'],
     testTimeout: 30_000,
     hookTimeout: 30_000,
     // HIL tests own real ptys and child processes: keep files apart so two never fight for a core.

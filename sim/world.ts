@@ -15,6 +15,7 @@ import { devTrustedKey } from './controller/dev-keys/index.ts';
 import { PowerLoss } from './flash-memory.ts';
 import type { LinkSpec } from './link-spec.ts';
 import { PcapFile } from './pcap.ts';
+import { auditFiles } from './artifacts.ts';
 import { parseFirmwareVersion, phoneFlash } from './phone-setup.ts';
 import { loadProfile } from './profiles.ts';
 import { RealClock } from './real-clock.ts';
@@ -135,13 +136,16 @@ export class World implements ScenarioTarget {
     const o = this.options;
     const random = new SeededRandom(o.seed ?? 1);
     const ends = o.ends ?? 'both';
-    if (o.tracePath) {
-      const file = new JsonlFile(o.tracePath);
+    const audit = auditFiles(this.config.users.map((u) => u.pin));
+    const tracePath = o.tracePath ?? audit?.trace;
+    const pcapPath = o.pcapPath ?? audit?.pcap;
+    if (tracePath) {
+      const file = new JsonlFile(tracePath);
       this.trace.addSink(file.sink);
       this.closers.push(() => file.close());
     }
-    if (o.pcapPath) {
-      const pcap = new PcapFile(o.pcapPath, this.clock);
+    if (pcapPath) {
+      const pcap = new PcapFile(pcapPath, this.clock);
       this.pcap = pcap;
       this.closers.push(() => pcap.close());
     }
