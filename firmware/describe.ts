@@ -4,10 +4,13 @@ import { decodeDhcpMessage, getMessageType } from './boot/dhcp-message.ts';
 import { messageTypeName } from './boot/dhcp-options.ts';
 import { decodeTftp, describeTftp } from './boot/tftp-packet.ts';
 import type { DescribeUdp } from './link/stack.ts';
+import { describeSignalling } from './signalling/summary.ts';
 
 const TFTP_PORTS = new Set([69, 20001]);
 
-export const describeProtocols: DescribeUdp = (d) => {
+export const describeProtocols: DescribeUdp = (d) => describeBoot(d) ?? describeSignalling(d);
+
+const describeBoot: DescribeUdp = (d) => {
   const route = `${d.srcIp}:${d.srcPort} > ${d.dstIp}:${d.dstPort}`;
   if (d.srcPort === 67 || d.srcPort === 68 || d.dstPort === 67 || d.dstPort === 68) {
     const m = decodeDhcpMessage(d.payload);

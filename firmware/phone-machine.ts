@@ -13,6 +13,7 @@ import type { NetStack } from './link/stack.ts';
 import type { Clock, Random, Tracer } from './hal.ts';
 import { progressBar, type Screen } from './display/screen.ts';
 import { hotdeskMachine } from './hotdesk/machine.ts';
+import type { Message } from './signalling/messages.ts';
 import type { AttachedModule } from './hotdesk/key-layout-apply.ts';
 import type { LampBank } from './keys/lamps.ts';
 import type { Profile } from './profile.ts';
@@ -30,6 +31,8 @@ export interface PhoneDeps {
   firmwareFile: string;
   profile: Profile;
   lamps: LampBank;
+  /** The controller's call messages (the ringer); undefined: not handled here. */
+  onCall?: (msg: Message) => Message | undefined;
   dhcpStartDelayMs?: { min: number; max: number };
   tftpOptions?: TftpClientOptions;
   tftpPorts?: readonly number[];
@@ -238,6 +241,7 @@ export const phoneMachine = setup({
                 dn: deps.dn,
                 pkms: deps.pkms,
                 onRegistered: () => self.send({ type: 'registered' }),
+                onOtherRequest: (msg: Message) => deps.onCall?.(msg),
                 onReboot: (reason: string) => self.send({ type: 'firmware.reboot', reason }),
               };
             },

@@ -7,6 +7,7 @@ import type { TrustedKey } from './boot/image-keys.ts';
 import type { TftpClientOptions } from './boot/tftp-client.ts';
 import { Screen } from './display/screen.ts';
 import { LampBank, showLampsOn, traceLamps } from './keys/lamps.ts';
+import { Ringer } from './keys/ringer.ts';
 import type { ByteLink, Clock, Flash, FrameTap, Panel, Random, Tracer } from './hal.ts';
 import { LinkSwitch } from './link/link-switch.ts';
 import { NetStack, type DescribeUdp } from './link/stack.ts';
@@ -50,6 +51,8 @@ export class Phone {
   readonly bootloader: Bootloader;
   /** Every lamp of the set and its key modules, keyed `key:N` / `pkmM:N`. */
   readonly lamps: LampBank;
+  /** Line appearances ringing now (visible keys flash; hidden ones still ring). */
+  readonly ringer: Ringer;
   stack?: NetStack;
   boots = 0;
   private actor?: PhoneActor;
@@ -62,6 +65,7 @@ export class Phone {
     this.link = new LinkSwitch(o.link, (err) => this.fault(err));
     this.screen = new Screen(o.profile.display, o.panel, o.tracer);
     this.lamps = new LampBank(o.clock, o.profile.cadences);
+    this.ringer = new Ringer({ screen: this.screen, lamps: this.lamps, tracer: o.tracer, view: () => this.hotdesk });
     showLampsOn(this.lamps, o.panel);
     traceLamps(this.lamps, o.tracer, { toggles: o.traceLampToggles });
     this.bootloader = new Bootloader({
@@ -134,6 +138,7 @@ export class Phone {
         firmwareFile: this.o.profile.firmware?.file ?? `${this.o.profile.id}.bin`,
         profile: this.o.profile,
         lamps: this.lamps,
+        onCall: (msg) => this.ringer.handle(msg),
         dhcpStartDelayMs: this.o.dhcpStartDelayMs,
         tftpOptions: this.o.tftpOptions,
         tftpPorts: this.o.tftpPorts,

@@ -99,8 +99,10 @@ export class CallServer {
 
   /** The prime line of `ext` (a user or a set DN) changes; a logout waiting on the call completes at idle. */
   setLineState(ext: string, state: LineState): void {
+    const before = this.lines.line(ext);
     this.lines.setLine(ext, state);
     this.blf.refresh(ext);
+    if (before !== state && (before === 'ringing' || state === 'ringing')) this.ringAppearances(ext, state === 'ringing');
     const s = this.sessions.ofExt(ext);
     if (state === 'idle' && s?.pending) this.finishLogout(s, s.pending.reason, s.pending.byDn, undefined);
   }
@@ -416,6 +418,28 @@ export class CallServer {
   }
 
   /** A reliable request to a registered phone; an unanswered one is traced, never thrown. */
+  /**
+   * A line that starts or stops ringing rings every logged-in user's appearance of it: call-setup to the
+   * phone (call-release when it stops), naming the key, whether or not that key is visible on the model
+   * (a line appearance on a hidden key still rings). Full call handling is a later issue.
+   */
+  private ringAppearances(dn: string, ringing: boolean): void {
+    const callId = this.ringIds.get(dn) ?? this.nextRingId++;
+    if (ringing) this.ringIds.set(dn, callId);
+    else this.ringIds.delete(dn);
+    for (const session of this.sessions.list()) {
+      const user = this.directory.user(session.ext);
+      for (const { key, type, dn: keyDn } of layoutKeys(user?.keys ?? []).entries) {
+        if (keyDn !== dn || (type !== 'line' && type !== 'multicall')) continue;
+        const call = { callId, line: key, fromDn: '', toDn: dn };
+        this.requestTo(session.mac, ringing ? { type: 'call-setup', ...call } : { type: 'call-release', ...call, cause: 'normal' });
+      }
+    }
+  }
+
+  private readonly ringIds = new Map<string, number>();
+  private nextRingId = 1;
+
   private requestTo(mac: string, msg: Message): void {
     const phone = this.registry.byMac(mac);
     if (!phone) return;

@@ -14,8 +14,6 @@ import type { FirmwareStore } from './firmware-store.ts';
 import { ECHO_PORT, echoService, Router, ROUTER_IP } from './router.ts';
 import { TftpServer } from './tftp-server.ts';
 import { CALL_SERVER_PORT, CallServer } from './call-server.ts';
-import { describeSignalling } from '../../firmware/signalling/summary.ts';
-import type { DescribeUdp } from '../../firmware/link/stack.ts';
 import { Relay } from './relay.ts';
 import { udpEndpoint } from './relay-endpoint.ts';
 import { ExposedTftp } from './udp-expose.ts';
@@ -46,8 +44,6 @@ export function mitelString(config: ControllerConfig, self = ROUTER_IP): string 
   return parts.join(';') + ';';
 }
 
-/** The controller's trace names DHCP, TFTP and signalling datagrams. */
-export const describeAll: DescribeUdp = (d) => describeProtocols(d) ?? describeSignalling(d);
 
 export class Controller {
   readonly router: Router;
@@ -73,7 +69,7 @@ export class Controller {
 
   constructor(private readonly o: ControllerOptions) {
     const { config, clock } = o;
-    this.router = new Router({ clock, tracer: o.tracer, describeUdp: describeAll });
+    this.router = new Router({ clock, tracer: o.tracer, describeUdp: describeProtocols });
     this.router.attach(o.link, o.tap);
     this.router.serve(ECHO_PORT, echoService);
     this.firmware = buildFirmwareStore(config.firmware, loadProfiles().values());
