@@ -59,7 +59,7 @@ export interface WorldOptions {
   /** Key modules attached to the phone under test, by model, in order (pkm1, pkm2, ...). */
   pkms?: readonly string[];
   /** More phones, each on its own cable to the same controller (mock link or pty only). */
-  extraPhones?: { name: string; profile: string; firmware?: string }[];
+  extraPhones?: { name: string; profile: string; firmware?: string; dn?: string }[];
   /** DHCP INIT's random wait (RFC 2131: 1-10 s). */
   dhcpStartDelayMs?: { min: number; max: number };
   /** What the phone's TFTP client asks for (blksize, windowsize, ...): the download benchmark varies it. */
@@ -165,13 +165,13 @@ export class World implements ScenarioTarget {
       if (this.units.has(spec.name)) throw new Error(`two phones are named "${spec.name}"`);
       const { phoneLink: link, controllerLink: far } = await this.openExtraLink(random);
       this.controller?.router.attach(far);
-      this.buildPhone({ name: spec.name, profile: loadProfile(spec.profile), firmware: spec.firmware }, link, macRandom, phoneRandom.fork());
+      this.buildPhone({ name: spec.name, profile: loadProfile(spec.profile), firmware: spec.firmware, dn: spec.dn }, link, macRandom, phoneRandom.fork());
     }
   }
 
   /** Builds, registers and powers on one phone of the world on its link. */
   private buildPhone(
-    spec: { name: string; profile: Profile; firmware?: string; flashPath?: string },
+    spec: { name: string; profile: Profile; firmware?: string; flashPath?: string; dn?: string },
     link: ByteLink,
     macRandom: SeededRandom,
     random: SeededRandom,
@@ -214,7 +214,8 @@ export class World implements ScenarioTarget {
       onFault: (err) => this.onPhoneFault(unit, err),
       traceLampToggles: o.traceLamps,
       // the set's own programming (sets:) and its key modules: the phone under test's
-      ...(isMain ? { dn: ownDn(this.config.sets, spec.profile.id, o.dn), pkms: this.pkms } : {}),
+      // (another phone of the world registers with the DN its scenario names, if any)
+      ...(isMain ? { dn: ownDn(this.config.sets, spec.profile.id, o.dn), pkms: this.pkms } : spec.dn ? { dn: spec.dn } : {}),
     });
     this.units.set(spec.name, unit);
     this.closers.push(() => unit.phone.powerOff());

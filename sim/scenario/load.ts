@@ -22,6 +22,8 @@ export interface ExtraPhone {
   name: string;
   profile: string;
   firmware?: string;
+  /** The set's own DN (its `sets:` entry: programming and COS). */
+  dn?: string;
 }
 
 /** Steps that act on the world rather than on one phone take no `on:`. */
@@ -123,13 +125,19 @@ export function parseScenario(text: string, file = '<scenario>'): Scenario {
     if (!Array.isArray(plain.phones)) fail(phonesNode, '"phones" is a list like [{ name: reception, profile: 5340 }]');
     for (const p of plain.phones as Record<string, unknown>[]) {
       if (!p || typeof p !== 'object') fail(phonesNode, 'each of "phones" is a mapping with name and profile');
-      for (const k of Object.keys(p)) if (!['name', 'profile', 'firmware'].includes(k)) fail(phonesNode, `unknown key "${k}" in "phones" (allowed: name, profile, firmware)`);
+      for (const k of Object.keys(p)) if (!['name', 'profile', 'firmware', 'dn'].includes(k)) fail(phonesNode, `unknown key "${k}" in "phones" (allowed: name, profile, firmware, dn)`);
+      if (p.dn !== undefined && !/^[0-9]{1,10}$/.test(String(p.dn))) fail(phonesNode, `phone ${String(p.name)}: dn must be digits`);
       const pname = String(p.name ?? '');
       if (!/^[a-z][a-z0-9-]*$/.test(pname) || pname === 'phone') fail(phonesNode, `a phone's name is lower-case letters, digits and -, not "phone" (got ${JSON.stringify(p.name)})`);
       if (phones.some((x) => x.name === pname)) fail(phonesNode, `two phones are named "${pname}"`);
       if (!models.has(String(p.profile))) fail(phonesNode, `unknown profile "${p.profile}" for phone ${pname}`);
       if (p.firmware !== undefined && !parseVersion(String(p.firmware)).ok) fail(phonesNode, `phone ${pname} firmware is not a.b.c.d`);
-      phones.push({ name: pname, profile: String(p.profile), firmware: p.firmware === undefined ? undefined : String(p.firmware) });
+      phones.push({
+        name: pname,
+        profile: String(p.profile),
+        firmware: p.firmware === undefined ? undefined : String(p.firmware),
+        dn: p.dn === undefined ? undefined : String(p.dn),
+      });
     }
   }
 
