@@ -6,8 +6,9 @@ import { formatTable, passFail, type Benchmark, type Verdict } from './harness.t
 import { linkBenchmark } from './link.ts';
 import { tftpBenchmark } from './tftp.ts';
 import { firmwareDownloadBenchmark } from './firmware-download.ts';
+import { lampsBenchmark } from './lamps.ts';
 
-export const BENCHMARKS: readonly Benchmark[] = [linkBenchmark, tftpBenchmark, firmwareDownloadBenchmark];
+export const BENCHMARKS: readonly Benchmark[] = [linkBenchmark, tftpBenchmark, firmwareDownloadBenchmark, lampsBenchmark];
 
 const USAGE = `usage: npm run bench -- [--quick] [--strict] [NAME...]
   --quick   short runs (a smoke test: proves each benchmark works, not how fast)

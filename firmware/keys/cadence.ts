@@ -73,13 +73,18 @@ function place(c: Compiled, origin: number, t: number): { cycle: number; start: 
 export function lampState(cadence: Cadence, origin: number, now: number): LampState {
   const c = compile(cadence);
   if (c.steady) return { lit: c.steady.lit, nextChange: Infinity };
-  const { start, pos } = place(c, origin, now);
-  let seg = 0;
-  while (seg < c.lits.length - 1 && c.ends[seg] <= pos) seg++;
-  let k = 0;
-  while (k < c.changes.length && c.changes[k] <= pos) k++;
-  const nextChange = k < c.changes.length ? start + c.changes[k] : start + c.period + c.changes[0];
-  return { lit: c.lits[seg], nextChange };
+  // The next change is found as togglesBetween finds changes (origin + cycle * period + offset, compared
+  // as absolute times), so the two always agree to the last bit. Working with `now - start` instead can
+  // round a change that lands exactly on `now` to either side with a fractional origin (the wire's
+  // timing makes those), and a next change equal to now would have a watcher re-arm for the same
+  // instant forever. Changes alternate lit/dark, so the lamp now is the opposite of the next change.
+  for (let { cycle } = place(c, origin, now); ; cycle++) {
+    const start = origin + cycle * c.period;
+    for (let k = 0; k < c.changes.length; k++) {
+      const at = start + c.changes[k];
+      if (at > now) return { lit: !c.changeLit[k], nextChange: at };
+    }
+  }
 }
 
 /**
