@@ -59,7 +59,7 @@ export const CONTROLLER_SCHEMA = {
         additionalProperties: false,
         required: ['profile'],
         properties: {
-          profile: { type: 'string' },
+          profile: { type: ['string', 'integer'] },
           dn,
           keys: { type: 'array', items: key },
           cos: { type: 'object', additionalProperties: false, properties: { 'remote-logout': { type: 'boolean' } } },
