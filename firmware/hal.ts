@@ -2,20 +2,7 @@
 // Everything in firmware/ takes these by injection; sim/ (and tests) provide the implementations.
 // Nothing here reaches the OS, so the firmware runs the same in virtual time, in real time and in tests.
 
-/** An opaque handle for a scheduled alarm. */
-export type TimerId = number;
-
-/**
- * One clock per simulation. It is also XState's clock (`createActor(machine, { clock })`), so state
- * machine delays, protocol timers and lamp cadences all share one notion of "now".
- */
-export interface Clock {
-  /** Milliseconds since the simulation started (may be fractional on the virtual clock). */
-  now(): number;
-  /** Runs `fn` once, `ms` milliseconds from now. */
-  setTimeout(fn: () => void, ms: number): TimerId;
-  clearTimeout(id: TimerId | undefined): void;
-}
+export type { Clock, TimerId } from './clock-interface.ts';
 
 /** Seedable randomness: DHCP start delays, transaction ids, wire noise. */
 export interface Random {

@@ -15,6 +15,7 @@ import { phoneMachine } from './phone-machine.ts';
 import { hotdeskView, type HotdeskView } from './hotdesk/view.ts';
 import type { HotdeskContext } from './hotdesk/types.ts';
 import type { Profile } from './profile.ts';
+import { after } from './clock-interface.ts';
 
 export interface PhoneOptions {
   profile: Profile;
@@ -182,10 +183,10 @@ export class Phone {
   private scheduleReboot(): void {
     this.actor = undefined;
     this.stack?.close();
-    this.rebootTimer = this.o.clock.setTimeout(() => {
+    this.rebootTimer = after(this.o.clock, this.o.rebootMs ?? 2000, () => {
       if (!this.powered) return;
       this.guard(() => this.start());
-    }, this.o.rebootMs ?? 2000);
+    });
   }
 
   /** Runs firmware work; anything thrown out of it is a fault, handled once, never an unhandled crash. */

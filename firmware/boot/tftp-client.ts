@@ -10,6 +10,7 @@
 // - One local port (TID) for the whole download, including the fallback from 20001 to 69: a late
 //   answer to the first RRQ is then still a valid transfer of the same file, not a stray.
 import type { Clock, Random, TimerId } from '../hal.ts';
+import { after } from '../clock-interface.ts';
 import {
   DEFAULT_BLKSIZE,
   TFTP_ERROR,
@@ -365,7 +366,7 @@ export class TftpClient {
 
   private armTimer(): void {
     this.clearTimer();
-    this.timer = this.cfg.clock.setTimeout(() => this.onTimeout(), this.timeoutMs);
+    this.timer = after(this.cfg.clock, this.timeoutMs, () => this.onTimeout());
   }
 
   private clearTimer(): void {

@@ -6,6 +6,7 @@
 import type { Clock, Panel, TimerId, Tracer } from '../hal.ts';
 import { FIXED_CADENCES, type Cadence, type CadenceTable } from '../profile.ts';
 import { lampState, togglesBetween, type LampState } from './cadence.ts';
+import { after } from '../clock-interface.ts';
 
 export interface LampSetting {
   readonly cadence: string;
@@ -134,7 +135,7 @@ export class LampBank {
     this.alarm = undefined;
     this.alarmAt = earliest;
     if (earliest === Infinity) return;
-    this.alarm = this.clock.setTimeout(() => this.ring(), earliest - this.clock.now());
+    this.alarm = after(this.clock, earliest - this.clock.now(), () => this.ring());
   }
 
   private ring(): void {

@@ -1,6 +1,7 @@
 // Address resolution in progress: datagrams wait here, per destination IP, while ARP requests go out
 // on the injected clock. Resolution flushes them in order; silence after the last attempt drops them.
 import type { Clock, TimerId } from '../hal.ts';
+import { after } from '../clock-interface.ts';
 
 /** Datagrams held per unresolved address; more are refused ('arp-queue-full'). */
 export const ARP_QUEUE_LIMIT = 16;
@@ -72,7 +73,7 @@ export class ArpResolver<T> {
       return;
     }
     p.attempts++;
-    p.timer = this.clock.setTimeout(() => this.attempt(ip), ARP_RETRY_MS);
+    p.timer = after(this.clock, ARP_RETRY_MS, () => this.attempt(ip));
     this.hooks.request(ip);
   }
 }

@@ -26,6 +26,7 @@ import { NeighborCache } from './neighbors.ts';
 import { SlipDecoder, slipEncode } from './slip.ts';
 import { summarizeArp, summarizeUdp, withVlan, type FrameSummary } from './summary.ts';
 import { decodeUdp, isValidPort, UDP_HEADER_LEN, writeUdp } from './udp.ts';
+import { after } from '../clock-interface.ts';
 
 export type { Datagram, DescribeUdp, SendUdp } from './datagram.ts';
 export type { DropReason } from './drops.ts';
@@ -342,9 +343,9 @@ export class NetStack {
       const message = err instanceof Error ? err.message : String(err);
       this.tracer?.record({ kind: 'error', message: `udp handler for port ${d.dstPort} threw: ${message}` });
       if (this.onHandlerError) return this.onHandlerError(err);
-      this.clock.setTimeout(() => {
+      after(this.clock, 0, () => {
         throw err;
-      }, 0);
+      });
     }
   }
 

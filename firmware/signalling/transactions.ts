@@ -16,6 +16,7 @@ import {
 } from './messages.ts';
 import type { DecodeFailure, Message, MessageType } from './messages.ts';
 import { ResponseCache } from './response-cache.ts';
+import { after } from '../clock-interface.ts';
 
 export interface Peer {
   ip: string;
@@ -181,7 +182,7 @@ export class Transactions {
       this.pending.set(txid, p);
       this.stats.requestsSent++;
       // the alarm is set before sending: a transport that answers synchronously finds it to clear
-      p.timer = this.clock.setTimeout(() => this.onAlarm(p), p.intervalMs);
+      p.timer = after(this.clock, p.intervalMs, () => this.onAlarm(p));
       this.transport.send(p.dst.ip, p.dst.port, first);
     });
   }
@@ -234,7 +235,7 @@ export class Transactions {
     p.sent++;
     p.intervalMs *= 2;
     this.stats.retransmissions++;
-    p.timer = this.clock.setTimeout(() => this.onAlarm(p), p.intervalMs);
+    p.timer = after(this.clock, p.intervalMs, () => this.onAlarm(p));
     this.transport.send(p.dst.ip, p.dst.port, p.retransmission);
   }
 
