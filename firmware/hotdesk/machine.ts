@@ -91,7 +91,7 @@ export const hotdeskMachine = setup({
     retry: REGISTER_RETRY_MS,
     heartbeat: ({ context }) => context.heartbeatMs,
     reprobe: ({ context }) => reprobeDelay(context.heartbeatMs),
-    health: HEALTH_CHECK_MS,
+    health: ({ context }) => context.healthCheckMs,
     step: RESILIENCY_STEP_MS,
     entry: ENTRY_TIMEOUT_MS,
     notice: NOTICE_MS,
@@ -247,6 +247,7 @@ export const hotdeskMachine = setup({
       failedOver: false,
       confirmed: false,
       heartbeatMs: DEFAULT_HEARTBEAT_MS,
+      healthCheckMs: HEALTH_CHECK_MS,
       missed: 0,
       controllerId: '',
       user: undefined,
@@ -309,6 +310,7 @@ export const hotdeskMachine = setup({
                   const onPrimary = samePeer(context.server, context.servers[0]);
                   return {
                     heartbeatMs: o.heartbeatMs,
+                    healthCheckMs: o.healthCheckMs,
                     controllerId: o.controllerId,
                     missed: 0,
                     redirectHops: 0,

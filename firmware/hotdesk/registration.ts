@@ -2,6 +2,7 @@
 // set shows meanwhile (`Set <ip>` / `ICP <ip>`, `Waiting for ACK...`, `Waiting for COMMS...`).
 import type { Message, Register } from '../signalling/messages.ts';
 import type { Peer } from './signalling-link.ts';
+import { HEALTH_CHECK_MS } from './resilience.ts';
 
 /** How long `Set x / ICP x` stays up before the register goes out (people read it on real sets). */
 export const ANNOUNCE_MS = 1000;
@@ -22,7 +23,7 @@ export function registerMessage(p: { mac: string; model: string; firmwareVersion
 }
 
 export type RegisterOutcome =
-  | { kind: 'ok'; heartbeatMs: number; controllerId: string }
+  | { kind: 'ok'; heartbeatMs: number; healthCheckMs: number; controllerId: string }
   | { kind: 'redirect'; to: Peer }
   | { kind: 'retry'; sameServer: boolean; why: string }
   | { kind: 'upgrade'; version: string };
@@ -42,7 +43,8 @@ export function classifyRegisterAnswer(answer: Message, running: string, rehomin
     return { kind: 'upgrade', version: answer.firmwareVersion };
   }
   const heartbeatMs = answer.heartbeatSeconds > 0 ? answer.heartbeatSeconds * 1000 : DEFAULT_HEARTBEAT_MS;
-  return { kind: 'ok', heartbeatMs, controllerId: answer.controllerId };
+  const healthCheckMs = answer.healthCheckSeconds > 0 ? answer.healthCheckSeconds * 1000 : HEALTH_CHECK_MS;
+  return { kind: 'ok', heartbeatMs, healthCheckMs, controllerId: answer.controllerId };
 }
 
 export function announceScreen(phoneIp: string, server: Peer): string[] {

@@ -68,6 +68,8 @@ export interface HotdeskContext {
   failedOver: boolean;
   confirmed: boolean;
   heartbeatMs: number;
+  /** On a secondary: how often the primary is asked whether it is back (from register-ack). */
+  healthCheckMs: number;
   missed: number;
   controllerId: string;
   /** The hot desk user logged in on this set. */

@@ -29,6 +29,7 @@ export interface RegisterAck {
   type: 'register-ack';
   result: RegisterResult;
   heartbeatSeconds: number; // how often the phone sends `heartbeat`
+  healthCheckSeconds: number; // on a secondary: how often the phone asks its primary `health-check` (fail-back)
   serverTimeMs: number; // the controller's clock, ms since the Unix epoch
   controllerId: string;
   firmwareVersion: string; // the load the controller expects; a phone running another one upgrades
@@ -77,6 +78,7 @@ export const registrationBodies: BodyTable<RegistrationMessage> = {
   'register-ack': body(0x02, [
     enumOf(REGISTER_RESULTS, 'result'),
     u16be('heartbeatSeconds'),
+    u16be('healthCheckSeconds'),
     u48be('serverTimeMs'),
     str('controllerId'),
     str('firmwareVersion'),

@@ -7,6 +7,7 @@ import type { PhoneRecord } from './call-server-phones.ts';
 
 /** The part of the controller's world the call server reads; identity, lockout and cluster default. */
 export type CallServerWorld = Pick<ControllerConfig, 'users' | 'sets' | 'heartbeatMs'> &
+  Partial<Pick<ControllerConfig, 'healthCheckMs'>> &
   Partial<Pick<ControllerConfig, 'identity' | 'lockout' | 'cluster'>>;
 
 export interface CallServerOptions {

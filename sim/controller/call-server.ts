@@ -249,6 +249,7 @@ export class CallServer {
       type: 'register-ack',
       result: 'ok',
       heartbeatSeconds: Math.min(0xffff, Math.max(1, Math.round(this.o.world.heartbeatMs / 1000))),
+      healthCheckSeconds: Math.min(0xffff, Math.max(1, Math.round((this.o.world.healthCheckMs ?? 20_000) / 1000))),
       serverTimeMs: this.serverTime(),
       controllerId: this.id,
       firmwareVersion: this.o.expectedFirmware?.(msg.model) ?? '',

@@ -118,6 +118,7 @@ export const CONTROLLER_SCHEMA = {
       },
     },
     'heartbeat-interval': duration,
+    'health-check-interval': duration,
     identity: {
       type: 'object',
       additionalProperties: false,

@@ -73,6 +73,8 @@ export interface ControllerConfig {
   relay?: { dhcp?: string; tftp?: string; agent?: string };
   firmware: FirmwareSpec[];
   heartbeatMs: number;
+  /** How often a phone on its secondary checks whether the primary is back (fail-back). */
+  healthCheckMs: number;
   /** The call server's name (register-ack, health-ack) and the address phones reach it on (default: the router's). */
   identity: { id: string; ip?: string };
   /** Wrong PINs before a user is locked, within what window, for how long. */
@@ -175,6 +177,7 @@ export function parseControllerConfig(raw: unknown, source: string): ControllerC
       return { family: f.family, version, payloadSize, file: f.file, seed: f.seed ?? 1, tampered: f.tampered ?? false };
     }),
     heartbeatMs: parseDuration(c['heartbeat-interval'] ?? '30s') ?? 30_000,
+    healthCheckMs: parseDuration(c['health-check-interval'] ?? '20s') ?? 20_000,
     identity: { id: c.identity?.id ?? 'icp-1', ip: c.identity?.ip },
     lockout: {
       failures: c.lockout?.failures ?? DEFAULT_LOCKOUT.failures,

@@ -39,6 +39,7 @@ export class FakeCallServer {
   up = true;
   inService = true;
   heartbeatSeconds = 30;
+  healthCheckSeconds = 20;
   firmwareVersion = '1.0';
   /** How the server answers a logout-request for `ext` (default: done, a logout-notice). */
   logoutAnswer: (ext: string, reason: LogoutReason) => Message = (ext, reason) => ({ type: 'logout-notice', reason, ext, byDn: '' });
@@ -98,7 +99,7 @@ export class FakeCallServer {
     switch (msg.type) {
       case 'register':
         this.phone = from;
-        return { type: 'register-ack', result: 'ok', heartbeatSeconds: this.heartbeatSeconds, serverTimeMs: 0, controllerId: this.controllerId, firmwareVersion: this.firmwareVersion };
+        return { type: 'register-ack', result: 'ok', heartbeatSeconds: this.heartbeatSeconds, healthCheckSeconds: this.healthCheckSeconds, serverTimeMs: 0, controllerId: this.controllerId, firmwareVersion: this.firmwareVersion };
       case 'heartbeat':
         return { type: 'heartbeat-ack', serverTimeMs: 0 };
       case 'health-check':

@@ -65,6 +65,23 @@ describe('resilience and clustering', () => {
     expect(r.primary.got('heartbeat').at(-1)).toEqual({ type: 'heartbeat', hotdeskExt: '5123' });
   });
 
+  it("health-checks the primary at the interval the secondary's register-ack gives", async () => {
+    const r = rig();
+    r.secondary.healthCheckSeconds = 7;
+    await r.boot();
+    await hotdeskKeyLogin(r, '5123', '1234');
+    r.primary.up = false;
+    await r.advance(100_000);
+    expect(r.ctx().server).toEqual(SECONDARY);
+    r.primary.up = true;
+    r.primary.inService = false; // it answers, but is not taking phones: the phone keeps asking
+    const before = r.primary.got('health-check').length;
+    await r.advance(70_000);
+    const asked = r.primary.got('health-check').length - before;
+    expect(asked).toBeGreaterThanOrEqual(9); // every 7 s, not the default 20 s (which would be 3 or 4)
+    expect(asked).toBeLessThanOrEqual(11);
+  });
+
   it('a re-home to a controller expecting another firmware logs out and asks for a reboot', async () => {
     const r = rig();
     r.secondary.firmwareVersion = '2.0';

@@ -55,6 +55,7 @@ export const messageArbitraries: ArbitraryTable = {
     type: fc.constant('register-ack'),
     result: fc.constantFrom(...REGISTER_RESULTS),
     heartbeatSeconds: u16,
+    healthCheckSeconds: u16,
     serverTimeMs: u48,
     controllerId: text,
     firmwareVersion: text,

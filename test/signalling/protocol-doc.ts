@@ -95,11 +95,12 @@ const DOCS: { [K in MessageType]: Doc<K> } = {
     fields: {
       result: 'Whether the phone is registered.',
       heartbeatSeconds: 'How often the phone sends heartbeat.',
+      healthCheckSeconds: 'On a secondary, how often the phone sends health-check to its primary (fail-back).',
       serverTimeMs: 'The controller\'s clock, ms since the Unix epoch (48 bits).',
       controllerId: 'Names the controller (shown during fail-over, checked on fail-back).',
       firmwareVersion: 'The load the controller expects; a phone running a different one upgrades.',
     },
-    example: { type: 'register-ack', result: 'ok', heartbeatSeconds: 30, serverTimeMs: 1_700_000_000_000, controllerId: 'icp-1', firmwareVersion: '4.2.1' },
+    example: { type: 'register-ack', result: 'ok', heartbeatSeconds: 30, healthCheckSeconds: 20, serverTimeMs: 1_700_000_000_000, controllerId: 'icp-1', firmwareVersion: '4.2.1' },
     envelope: RSP(0x0000002a),
   },
   heartbeat: {
