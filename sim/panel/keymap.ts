@@ -23,6 +23,22 @@ const FUNCTION_KEYS: Record<string, number> = {
   '\x1b[20~': 9, '\x1b[21~': 10, '\x1b[23~': 11, '\x1b[24~': 12,
 };
 
+/**
+ * Splits what one read of the terminal brought into keystrokes: a fast typist (or tmux, or a paste)
+ * delivers several at once; a function key is one escape sequence.
+ */
+export function splitKeystrokes(input: string): string[] {
+  const out: string[] = [];
+  let rest = input;
+  while (rest.length > 0) {
+    const seq = Object.keys(FUNCTION_KEYS).find((k) => rest.startsWith(k));
+    const take = seq ? seq.length : 1;
+    out.push(rest.slice(0, take));
+    rest = rest.slice(take);
+  }
+  return out;
+}
+
 export type Keystroke = { key: string } | { quit: true } | { prompt: true } | { ignored: string };
 
 export function mapKeystroke(input: string): Keystroke {

@@ -3,7 +3,7 @@
 import { lampState } from '../../firmware/keys/cadence.ts';
 import type { Panel } from '../../firmware/hal.ts';
 import type { CadenceTable } from '../../firmware/profile.ts';
-import { KEY_HELP, mapKeystroke } from './keymap.ts';
+import { KEY_HELP, mapKeystroke, splitKeystrokes } from './keymap.ts';
 
 export interface TerminalPanelOptions {
   title: string;
@@ -64,12 +64,16 @@ export class TerminalPanel implements Panel {
   }
 
   private readonly onInput = (chunk: string) => {
-    if (this.prompt !== undefined) return this.onPromptInput(chunk);
-    const k = mapKeystroke(chunk);
+    for (const stroke of splitKeystrokes(chunk)) this.onKeystroke(stroke);
+  };
+
+  private onKeystroke(stroke: string): void {
+    if (this.prompt !== undefined) return this.onPromptInput(stroke);
+    const k = mapKeystroke(stroke);
     if ('quit' in k) this.o.onQuit();
     else if ('prompt' in k) this.prompt = '';
     else if ('key' in k) this.press(k.key);
-  };
+  }
 
   private onPromptInput(chunk: string): void {
     if (chunk === '\r' || chunk === '\n') {
