@@ -22,9 +22,8 @@ import { RealClock } from './real-clock.ts';
 import type { ScenarioTarget } from './scenario/target.ts';
 import { JsonlFile } from './trace-file.ts';
 import { TraceWriter } from './trace.ts';
-import { MockWire, type MockWireOptions } from './wire/mock-wire.ts';
-import { makePtyPair } from './wire/pty.ts';
-import { openSerialLink } from './wire/serial-link.ts';
+import type { MockWire, MockWireOptions } from './wire/mock-wire.ts';
+import { openCable, openLinks } from './world-links.ts';
 import { settleIo } from './wire/settle.ts';
 import { applyControllerAction } from './controller/actions.ts';
 import { checkPkms, ownDn } from './set-programming.ts';
@@ -149,7 +148,9 @@ export class World implements ScenarioTarget {
       this.pcap = pcap;
       this.closers.push(() => pcap.close());
     }
-    const { phoneLink, controllerLink } = await this.openLinks(random, ends);
+    const linkOptions = { clock: this.clock, random, wire: o.wire, baud: o.baud };
+    const { phoneLink, controllerLink, wire } = await openLinks(o.link, ends, linkOptions, this.closers);
+    this.wire = wire;
 
     const macRandom = random.fork();
     const phoneRandom = random.fork();
@@ -163,7 +164,10 @@ export class World implements ScenarioTarget {
     }
     for (const spec of o.extraPhones ?? []) {
       if (this.units.has(spec.name)) throw new Error(`two phones are named "${spec.name}"`);
-      const { phoneLink: link, controllerLink: far } = await this.openExtraLink(random);
+      if (o.link.kind !== 'mock' && o.link.kind !== 'pty') {
+        throw new Error('more than one phone needs the mock link or pty (each phone gets its own cable to the controller)');
+      }
+      const { phoneLink: link, controllerLink: far } = await openCable(o.link.kind, linkOptions, this.closers);
       this.controller?.router.attach(far);
       this.buildPhone({ name: spec.name, profile: loadProfile(spec.profile), firmware: spec.firmware, dn: spec.dn }, link, macRandom, phoneRandom.fork());
     }
@@ -223,25 +227,6 @@ export class World implements ScenarioTarget {
     return unit;
   }
 
-  /** Another phone's own cable to the controller (fleets, a second set in a scenario). */
-  private async openExtraLink(random: SeededRandom): Promise<{ phoneLink: ByteLink; controllerLink: ByteLink }> {
-    const o = this.options;
-    if (o.link.kind === 'mock') {
-      const wire = new MockWire({ clock: this.clock, random: random.fork(), ...o.wire });
-      this.closers.push(() => wire.close());
-      await wire.ready;
-      return { phoneLink: wire.phoneEnd, controllerLink: wire.controllerEnd };
-    }
-    if (o.link.kind === 'pty') {
-      const pair = await makePtyPair();
-      this.closers.push(() => pair.close());
-      const [a, b] = await Promise.all([openSerialLink(pair.a, o.baud), openSerialLink(pair.b, o.baud)]);
-      this.closers.push(() => a.close(), () => b.close());
-      return { phoneLink: a, controllerLink: b };
-    }
-    throw new Error('more than one phone needs the mock link or pty (each phone gets its own cable to the controller)');
-  }
-
   /** The phone under test, or the one the running step named with `on:`. */
   get phone(): Phone | undefined {
     return (this.selected ?? this.main)?.phone;
@@ -260,45 +245,6 @@ export class World implements ScenarioTarget {
     const unit = this.units.get(name);
     if (!unit) throw new Error(`no phone named "${name}" (phones: ${[...this.units.keys()].join(', ')})`);
     this.selected = unit;
-  }
-
-  private async openLinks(random: SeededRandom, ends: string): Promise<{ phoneLink?: ByteLink; controllerLink?: ByteLink }> {
-    const o = this.options;
-    switch (o.link.kind) {
-      case 'mock': {
-        const wire = new MockWire({ clock: this.clock, random: random.fork(), ...o.wire });
-        this.wire = wire;
-        this.closers.push(() => wire.close());
-        await wire.ready;
-        return { phoneLink: wire.phoneEnd, controllerLink: wire.controllerEnd };
-      }
-      case 'pty': {
-        const pair = await makePtyPair();
-        this.closers.push(() => pair.close());
-        const [a, b] = await Promise.all([openSerialLink(pair.a, o.baud), openSerialLink(pair.b, o.baud)]);
-        this.closers.push(() => a.close(), () => b.close());
-        return { phoneLink: a, controllerLink: b };
-      }
-      case 'ports': {
-        const links: { phoneLink?: ByteLink; controllerLink?: ByteLink } = {};
-        if (ends !== 'controller') {
-          const a = await openSerialLink(o.link.phone, o.baud);
-          this.closers.push(() => a.close());
-          links.phoneLink = a;
-        }
-        if (ends !== 'phone') {
-          const b = await openSerialLink(o.link.controller, o.baud);
-          this.closers.push(() => b.close());
-          links.controllerLink = b;
-        }
-        return links;
-      }
-      case 'port': {
-        const port = await openSerialLink(o.link.phone, o.baud);
-        this.closers.push(() => port.close());
-        return ends === 'controller' ? { controllerLink: port } : { phoneLink: port };
-      }
-    }
   }
 
   /**
