@@ -8,10 +8,3 @@ export function parseDuration(text: string | number): number | undefined {
   if (!m) return undefined;
   return Number(m[1]) * UNITS[m[2] ?? 'ms'];
 }
-
-export function formatDuration(ms: number): string {
-  if (ms >= 3_600_000 && ms % 3_600_000 === 0) return `${ms / 3_600_000}h`;
-  if (ms >= 60_000 && ms % 60_000 === 0) return `${ms / 60_000}m`;
-  if (ms >= 1000 && ms % 1000 === 0) return `${ms / 1000}s`;
-  return `${ms}ms`;
-}

@@ -17,8 +17,3 @@ export function parseLinkSpec(text: string | undefined): LinkSpec {
   }
   return parts.length === 2 ? { kind: 'ports', phone: parts[0], controller: parts[1] } : { kind: 'port', phone: parts[0] };
 }
-
-/** Real ports run on the real clock; only the mock wire can run in virtual time. */
-export function isRealTime(spec: LinkSpec, realtime: boolean | undefined): boolean {
-  return spec.kind !== 'mock' || !!realtime;
-}

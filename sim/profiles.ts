@@ -205,8 +205,3 @@ export function loadProfile(id: string, dir?: string): Profile {
   if (!profile) throw new UnknownProfileError(id, [...profiles.keys()]);
   return profile;
 }
-
-/** Forgets loaded directories, so edited files are read again (tests, a long-running panel). */
-export function clearProfileCache(): void {
-  cache.clear();
-}

@@ -7,7 +7,7 @@
 // phone would after the reset.
 import type { Flash, Tracer } from '../hal.ts';
 import { nullTracer } from '../hal.ts';
-import { otherSlot, type FlashLayout, type SlotName } from './flash-layout.ts';
+import { layoutFits, otherSlot, type FlashLayout, type SlotName } from './flash-layout.ts';
 import { readBootRecord, writeBootRecord, type BootRecord, type SlotState, type StoredBootRecord } from './flash-boot-record.ts';
 import { readSlotHeader, verifySlot, type SlotHeaderRead } from './flash-slot.ts';
 import { imageLength, verifyHeaderSignature, type ImageHeader } from './image.ts';
@@ -75,7 +75,7 @@ export class Bootloader {
     this.flash = options.flash;
     this.layout = options.layout;
     this.tracer = options.tracer ?? nullTracer;
-    if (this.flash.sectorSize !== this.layout.sectorSize || this.flash.size < this.layout.totalSize) {
+    if (!layoutFits(this.layout, this.flash)) {
       throw new RangeError('flash does not match the layout (sector size or size)');
     }
   }

@@ -24,6 +24,8 @@ export class Screen {
   /** Shows these rows (fitted to the display); a repeat of what is already shown is not news. */
   show(...rows: string[]): void {
     const fitted = rows.slice(0, this.size.rows).map((r) => fit(r, this.size.columns));
+    // a blank row at the bottom shows nothing: leaving it out makes equal screens compare equal
+    while (fitted.length > 0 && fitted[fitted.length - 1] === '') fitted.pop();
     if (fitted.length === this.current.length && fitted.every((r, i) => r === this.current[i])) return;
     this.current = fitted;
     this.panel.display(fitted);
@@ -41,9 +43,4 @@ export function progressBar(done: number, total: number | undefined, width = 10)
   if (!total || total <= 0) return `${Math.floor(done / 1024)} KiB`;
   const cells = Math.max(0, Math.min(width, Math.floor((done / total) * width)));
   return `[${'#'.repeat(cells)}${'-'.repeat(width - cells)}] ${Math.floor((done / total) * 100)}%`;
-}
-
-/** How a PIN shows while it is typed: one `*` per digit, never the digits. */
-export function maskPin(digits: number): string {
-  return '*'.repeat(digits);
 }

@@ -39,12 +39,8 @@ import type { Peer } from './signalling-link.ts';
 import type { HotdeskContext, HotdeskEvent, HotdeskInput } from './types.ts';
 
 const s = (ctx: HotdeskContext): HotdeskStrings => stringsFor(ctx.user?.language);
-/** Shows the rows, leaving out trailing empty ones (an extension or PIN not typed yet). */
-const show = (ctx: HotdeskContext, lines: string[]): void => {
-  const rows = [...lines];
-  while (rows.length > 0 && rows[rows.length - 1] === '') rows.pop();
-  ctx.deps.screen.show(...rows);
-};
+/** Shows the rows (the Screen leaves out trailing empty ones: an extension or PIN not typed yet). */
+const show = (ctx: HotdeskContext, lines: string[]): void => ctx.deps.screen.show(...lines);
 const info = (ctx: HotdeskContext, message: string): void => ctx.deps.tracer.record({ kind: 'info', message: `hotdesk: ${message}` });
 /** Fire-and-forget requests (BLF subscriptions): a timeout is traced by Transactions, nothing to do. */
 const quietly = (p: Promise<unknown>): void => void p.catch(() => {});

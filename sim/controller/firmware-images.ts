@@ -1,7 +1,7 @@
 // Fills the controller's firmware store from its config: each listed image built (signed with the dev
 // key), under the TFTP names the profiles of its family ask for; a tampered one has a payload byte
 // flipped after signing, so its hash no longer matches what the signature vouches for.
-import { formatVersion, type FirmwareVersion } from '../../firmware/boot/image-version.ts';
+import type { FirmwareVersion } from '../../firmware/boot/image-version.ts';
 import { IMAGE_HEADER_LENGTH } from '../../firmware/boot/image.ts';
 import type { Profile } from '../../firmware/profile.ts';
 import type { FirmwareSpec } from './config.ts';
@@ -36,8 +36,4 @@ export function buildFirmwareStore(specs: FirmwareSpec[], profiles: Iterable<Pro
 
 export function defaultSpec(family: string, version = DEFAULT_FIRMWARE_VERSION): FirmwareSpec {
   return { family, version, payloadSize: DEFAULT_PAYLOAD_SIZE, seed: 1, tampered: false };
-}
-
-export function describeSpec(spec: FirmwareSpec): string {
-  return `${spec.family} ${formatVersion(spec.version)}${spec.tampered ? ' (tampered)' : ''}`;
 }
