@@ -1,6 +1,6 @@
 // Names the phone's own protocols in the trace: which datagram is DHCP, TFTP or signalling, with a
 // one-line summary. Summaries never include payload contents (a PIN never reaches the trace).
-import { decodeDhcpMessage, getMessageType } from './boot/dhcp-message.ts';
+import { decodeDhcpMessage, DHCP_CLIENT_PORT, DHCP_SERVER_PORT, getMessageType } from './boot/dhcp-message.ts';
 import { messageTypeName } from './boot/dhcp-options.ts';
 import { decodeTftp, describeTftp } from './boot/tftp-packet.ts';
 import type { DescribeUdp } from './link/stack.ts';
@@ -12,7 +12,7 @@ export const describeProtocols: DescribeUdp = (d) => describeBoot(d) ?? describe
 
 const describeBoot: DescribeUdp = (d) => {
   const route = `${d.srcIp}:${d.srcPort} > ${d.dstIp}:${d.dstPort}`;
-  if (d.srcPort === 67 || d.srcPort === 68 || d.dstPort === 67 || d.dstPort === 68) {
+  if ([d.srcPort, d.dstPort].some((p) => p === DHCP_SERVER_PORT || p === DHCP_CLIENT_PORT)) {
     const m = decodeDhcpMessage(d.payload);
     return { proto: 'dhcp', summary: `${route} ${m.ok ? messageTypeName(getMessageType(m.msg)) : 'malformed'}` };
   }

@@ -13,10 +13,11 @@ import type { NetStack } from './link/stack.ts';
 import type { Clock, Random, Tracer } from './hal.ts';
 import { progressBar, type Screen } from './display/screen.ts';
 import { hotdeskMachine } from './hotdesk/machine.ts';
-import type { Message } from './signalling/messages.ts';
+import { SIGNALLING_PORT, type Message } from './signalling/messages.ts';
 import type { AttachedModule } from './hotdesk/key-layout-apply.ts';
 import type { LampBank } from './keys/lamps.ts';
 import type { Profile } from './profile.ts';
+import { DHCP_SERVER_PORT, DHCP_CLIENT_PORT } from './boot/dhcp-message.ts';
 
 export interface PhoneDeps {
   stack: NetStack;
@@ -62,8 +63,6 @@ interface Context {
   failure?: string;
 }
 
-/** The phone's signalling port (DESIGN.md: UDP 6800). */
-const SIGNALLING_PORT = 6800;
 
 /** How long a boot message stays up where the phone pauses on it (the real sets do, for people to read). */
 const PAUSE_MS = 1000;
@@ -133,8 +132,8 @@ export const phoneMachine = setup({
           send: (msg, to) =>
             context.deps.stack.sendUdp({
               dstIp: to.broadcast ? '255.255.255.255' : to.ip,
-              dstPort: 67,
-              srcPort: 68,
+              dstPort: DHCP_SERVER_PORT,
+              srcPort: DHCP_CLIENT_PORT,
               payload: msg,
             }),
           onEvent: (e) => self.send(e),

@@ -16,6 +16,7 @@ import { hotdeskView, type HotdeskView } from './hotdesk/view.ts';
 import type { HotdeskContext } from './hotdesk/types.ts';
 import type { Profile } from './profile.ts';
 import { after } from './clock-interface.ts';
+import { DHCP_CLIENT_PORT } from './boot/dhcp-message.ts';
 
 export interface PhoneOptions {
   profile: Profile;
@@ -148,7 +149,7 @@ export class Phone {
       },
     });
     this.actor = actor;
-    stack.bind(68, (d) => actor.send({ type: 'dhcp.rx', msg: d.payload }));
+    stack.bind(DHCP_CLIENT_PORT, (d) => actor.send({ type: 'dhcp.rx', msg: d.payload }));
     actor.subscribe({
       next: (snapshot) => {
         const value = stateName(snapshot.value);

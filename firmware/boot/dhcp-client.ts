@@ -127,6 +127,19 @@ function announce(
   });
 }
 
+/**
+ * RENEWING and REBINDING answer alike (RFC 2131 4.4.5): an ACK extends the lease, a NAK drops it, and
+ * the user may still release; they differ only in whom they ask and when they give up.
+ */
+const WHILE_EXTENDING = {
+  'dhcp.reply': [
+    { guard: 'isAck', actions: 'takeAck' },
+    { guard: 'isNak', target: 'init', actions: ['reportNak', 'forgetLease'] },
+  ],
+  'lease.granted': 'bound',
+  release: { target: 'released', actions: 'sendRelease' },
+} as const;
+
 export const dhcpClientMachine = setup({
   types: {
     context: {} as Context,
@@ -335,14 +348,7 @@ export const dhcpClientMachine = setup({
     renewing: {
       entry: 'beginRenewal',
       after: { untilT2: 'rebinding' },
-      on: {
-        'dhcp.reply': [
-          { guard: 'isAck', actions: 'takeAck' },
-          { guard: 'isNak', target: 'init', actions: ['reportNak', 'forgetLease'] },
-        ],
-        'lease.granted': 'bound',
-        release: { target: 'released', actions: 'sendRelease' },
-      },
+      on: WHILE_EXTENDING,
       initial: 'sending',
       states: {
         sending: {
@@ -354,14 +360,7 @@ export const dhcpClientMachine = setup({
     rebinding: {
       entry: 'beginRebinding',
       after: { untilExpiry: { target: 'init', actions: ['reportExpired', 'forgetLease'] } },
-      on: {
-        'dhcp.reply': [
-          { guard: 'isAck', actions: 'takeAck' },
-          { guard: 'isNak', target: 'init', actions: ['reportNak', 'forgetLease'] },
-        ],
-        'lease.granted': 'bound',
-        release: { target: 'released', actions: 'sendRelease' },
-      },
+      on: WHILE_EXTENDING,
       initial: 'sending',
       states: {
         sending: {

@@ -10,7 +10,7 @@ import { stringsFor } from '../display/strings.ts';
 import type { HotdeskStrings } from '../display/strings.ts';
 import { decodeKeyLayout } from '../signalling/key-layout.ts';
 import { KeyLayoutAssembler } from '../signalling/key-layout-transfer.ts';
-import type { LoginResult, LogoutReason, Message } from '../signalling/messages.ts';
+import { SIGNALLING_PORT, type LoginResult, type LogoutReason, type Message } from '../signalling/messages.ts';
 import { showBlfState } from './blf.ts';
 import { DEFAULT_ACCESS_CODES, isDialKey, matchDialed } from './dial-codes.ts';
 import { applyLayout } from './key-layout-apply.ts';
@@ -222,7 +222,7 @@ export const hotdeskMachine = setup({
 }).createMachine({
   id: 'hotdesk',
   context: ({ input }) => {
-    const servers = toPeers(input.callServers, input.port ?? 6800);
+    const servers = toPeers(input.callServers, input.port ?? SIGNALLING_PORT);
     if (servers.length === 0) throw new RangeError('hotdesk: no call server (call_srv) to register with');
     const link = new SignallingLink({
       send: input.send,

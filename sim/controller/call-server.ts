@@ -7,7 +7,7 @@
 //     send: (ip, port, bytes) => router.send({ srcIp: ROUTER_IP, srcPort: 6800, dstIp: ip, dstPort: port, payload: bytes }) });
 //   router.serve(6800, (d) => cs.receive(d.srcIp, d.srcPort, d.payload));
 import type { Clock, TimerId, Tracer } from '../../firmware/hal.ts';
-import { LOGIN_CODES, LOGOUT_REASONS, LOGOUT_REFUSALS } from '../../firmware/signalling/messages.ts';
+import { LOGIN_CODES, LOGOUT_REASONS, LOGOUT_REFUSALS, SIGNALLING_PORT } from '../../firmware/signalling/messages.ts';
 import type { LoginResult, LogoutReason, LogoutRequest, Message, Register } from '../../firmware/signalling/messages.ts';
 import { Transactions } from '../../firmware/signalling/transactions.ts';
 import type { Peer } from '../../firmware/signalling/transactions.ts';
@@ -29,7 +29,7 @@ import { ROUTER_IP } from './router.ts';
 export type { CallServerCounters, CallServerOptions, CallServerWorld, LogoutOutcome, PhoneInfo, UserInfo } from './call-server-types.ts';
 export type { LineState, UserFeature } from './call-server-lines.ts';
 
-export const CALL_SERVER_PORT = 6800;
+export const CALL_SERVER_PORT = SIGNALLING_PORT;
 const DEFAULT_EPOCH_MS = 1_700_000_000_000;
 
 function zeroes<K extends string>(keys: readonly K[]): Record<K, number> {

@@ -10,6 +10,7 @@ import { parseDuration } from '../duration.ts';
 import { parseSize } from './firmware-store-payload.ts';
 import { CONTROLLER_SCHEMA } from './config-schema.ts';
 import { DEFAULT_LOCKOUT, type LockoutPolicy } from './directory-lockout.ts';
+import { SIGNALLING_PORT } from '../../firmware/signalling/messages.ts';
 
 export type KeyType = 'line' | 'multicall' | 'blf' | 'speed-dial' | 'feature' | 'empty';
 
@@ -185,7 +186,7 @@ export function parseControllerConfig(raw: unknown, source: string): ControllerC
       durationMs: parseDuration(c.lockout?.duration ?? DEFAULT_LOCKOUT.durationMs) ?? DEFAULT_LOCKOUT.durationMs,
     },
     cluster: (c.cluster ?? []).map((p: Record<string, any>, i: number) => {
-      const peer: ClusterPeer = { id: p.id ?? p.ip, ip: p.ip, port: p.port ?? 6800 };
+      const peer: ClusterPeer = { id: p.id ?? p.ip, ip: p.ip, port: p.port ?? SIGNALLING_PORT };
       if (p.firmware !== undefined) {
         const parsed = parseVersion(p.firmware);
         if (!parsed.ok) throw new ConfigError(`${source}: /cluster/${i}/firmware: ${parsed.reason}`);

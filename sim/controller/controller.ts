@@ -17,6 +17,7 @@ import { CALL_SERVER_PORT, CallServer } from './call-server.ts';
 import { Relay } from './relay.ts';
 import { udpEndpoint } from './relay-endpoint.ts';
 import { ExposedTftp } from './udp-expose.ts';
+import { DHCP_SERVER_PORT } from '../../firmware/boot/dhcp-message.ts';
 
 export interface ControllerOptions {
   link: ByteLink;
@@ -89,7 +90,7 @@ export class Controller {
     }
     this.dhcpDown = config.dhcp.down;
     // relay mode hands port 67 to the relay agent (relay-dhcp.ts)
-    if (!config.relay?.dhcp) this.router.serve(67, (d) => {
+    if (!config.relay?.dhcp) this.router.serve(DHCP_SERVER_PORT, (d) => {
       if (this.dhcpDown) return;
       const arrival = { vlan: d.vlan?.id };
       if (this.foreignDhcp && this.bareOffersLeft > 0) {
@@ -212,7 +213,7 @@ export class Controller {
   private sendDhcp(serverIp: string, reply: Uint8Array, to: DhcpReplyDestination): void {
     this.router.send({
       srcIp: serverIp,
-      srcPort: 67,
+      srcPort: DHCP_SERVER_PORT,
       dstIp: to.kind === 'broadcast' ? '255.255.255.255' : to.ip,
       dstPort: to.port,
       dstMac: to.kind === 'relay' ? undefined : to.mac,

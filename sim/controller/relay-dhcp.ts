@@ -7,6 +7,7 @@ import type { Tracer } from '../../firmware/hal.ts';
 import { relayReply, relayRequest, type RelayAgentConfig } from './dhcp-server-relay.ts';
 import type { UdpEndpoint } from './relay-endpoint.ts';
 import type { Router } from './router.ts';
+import { DHCP_SERVER_PORT, DHCP_CLIENT_PORT } from '../../firmware/boot/dhcp-message.ts';
 
 export interface DhcpRelayOptions {
   router: Router;
@@ -26,7 +27,7 @@ export class DhcpRelay {
   ) {
     this.agent = { relayIp: o.agentIp, circuitId: 'hotdesk-wire', maxHops: 4 };
     socket.on('message', (msg) => this.fromServer(new Uint8Array(msg)));
-    o.router.serve(67, (d) => this.fromPhone(d.payload));
+    o.router.serve(DHCP_SERVER_PORT, (d) => this.fromPhone(d.payload));
   }
 
   /** Binds agentIp:server.port (shared with a server on the same host that binds the wildcard). */
@@ -64,9 +65,9 @@ export class DhcpRelay {
     const to = reply.to;
     this.o.router.send({
       srcIp: this.o.agentIp,
-      srcPort: 67,
+      srcPort: DHCP_SERVER_PORT,
       dstIp: to.broadcast ? '255.255.255.255' : to.ip,
-      dstPort: 68,
+      dstPort: DHCP_CLIENT_PORT,
       dstMac: to.mac,
       payload: reply.msg,
     });
