@@ -7,6 +7,16 @@ const KEYS: KeyEntry[] = [
   { key: 2, type: 'blf', dn: '5124', label: 'Bob' },
 ];
 
+/** Boots, logs Alice in, and kills the primary until the phone is on the secondary. */
+async function failedOverWithUser(r: ReturnType<typeof rig>): Promise<ReturnType<typeof rig>> {
+  await r.boot();
+  await hotdeskKeyLogin(r, '5123', '1234');
+  r.primary.up = false;
+  await r.advance(100_000);
+  expect(r.ctx().server).toEqual(SECONDARY);
+  return r;
+}
+
 describe('resilience and clustering', () => {
   it('fails over after 3 missed heartbeats with the three-step display; the user stays logged in', async () => {
     const r = rig({ users: [{ ...ALICE, keys: KEYS }] });
@@ -46,12 +56,7 @@ describe('resilience and clustering', () => {
   });
 
   it('fails back to the primary once it answers health-check in service, user kept', async () => {
-    const r = rig();
-    await r.boot();
-    await hotdeskKeyLogin(r, '5123', '1234');
-    r.primary.up = false;
-    await r.advance(100_000);
-    expect(r.ctx().server).toEqual(SECONDARY);
+    const r = await failedOverWithUser(rig());
     r.primary.up = true;
     r.primary.inService = false;
     await r.advance(25_000);
@@ -68,11 +73,7 @@ describe('resilience and clustering', () => {
   it("health-checks the primary at the interval the secondary's register-ack gives", async () => {
     const r = rig();
     r.secondary.healthCheckSeconds = 7;
-    await r.boot();
-    await hotdeskKeyLogin(r, '5123', '1234');
-    r.primary.up = false;
-    await r.advance(100_000);
-    expect(r.ctx().server).toEqual(SECONDARY);
+    await failedOverWithUser(r);
     r.primary.up = true;
     r.primary.inService = false; // it answers, but is not taking phones: the phone keeps asking
     const before = r.primary.got('health-check').length;
