@@ -311,8 +311,8 @@ export class World implements ScenarioTarget {
     const boot = this.phone?.bootloader;
     const running = boot?.running;
     if (!boot || !running) return undefined;
-    const version = boot.inspect().slots[running.slot].version;
-    return version === undefined ? undefined : { version, confirmed: running.mode === 'normal' || boot.inspect().slots[running.slot].state === 'confirmed' };
+    const slot = boot.inspect().slots[running.slot]; // one read of the boot record and header
+    return slot.version === undefined ? undefined : { version: slot.version, confirmed: running.mode === 'normal' || slot.state === 'confirmed' };
   }
 
   hotdesk(): HotdeskView | undefined {

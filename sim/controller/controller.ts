@@ -1,6 +1,6 @@
-// The embedded controller: the far end of the phone's wire. A router with the services a phone boots
-// and lives from: DHCP (with the Mitel option string), TFTP with the firmware store, and echo. The call
-// server joins them with the hot desking issue.
+// The embedded controller: the far end of the phones' wires. A router with the services a phone boots
+// and lives from: DHCP (with the Mitel option string), TFTP with the firmware store, echo, and one call
+// server per controller of the cluster (hot desking, BLF, fail-over), plus relay mode to real servers.
 import type { ByteLink, Clock, FrameTap, Tracer } from '../../firmware/hal.ts';
 import { describeProtocols } from '../../firmware/describe.ts';
 import { SeededRandom } from '../../firmware/random.ts';

@@ -1,5 +1,6 @@
-// What a scenario acts on: one phone (and, when the link has it, the controller at the far end).
-// The runner knows nothing about how the world was built: mock wire, pty pair or a device.
+// What a scenario acts on: the phone under test, any other phones it names (`on:`), and, when the link
+// has it, the controller at the far end. The runner knows nothing about how the world was built: mock
+// wire, pty pair or a device.
 import type { HotdeskView } from '../../firmware/hotdesk/view.ts';
 
 export interface ScenarioTarget {
