@@ -1,4 +1,4 @@
-// The link's two measurable promises (DESIGN.md, "The link"), measured in one run:
+// The link's two measurable promises (docs/design.md, "The link"), measured in one run:
 //  1. throughput (link-throughput.ts): >= 20,000 datagrams/s of 512 bytes through the whole stack over
 //     the mock wire, as a ratio to a buffer-copy baseline;
 //  2. memory (link-memory.ts): < 64 KiB per idle link.

@@ -7,12 +7,13 @@ import { pathToFileURL } from 'node:url';
 import { resolve } from 'node:path';
 import { VirtualClock } from '../firmware/clock.ts';
 import { SeededRandom } from '../firmware/random.ts';
-import { TftpClient } from '../firmware/boot/tftp-client.ts';
-import { TftpServer } from '../sim/controller/tftp-server.ts';
+import { createActor } from 'xstate';
+import { tftpClientMachine, type TftpFailure } from '../firmware/boot/tftp-client.ts';
+import { TftpServer } from '../sim/controller/tftp/tftp-server.ts';
 
 /** Ethernet II header 14 + IPv4 20 + UDP 8 + FCS 4 (no 802.1Q tag, no padding to 60: SLIP needs none). */
 export const FRAME_OVERHEAD = 46;
-/** SLIP: an END before and after every frame (DESIGN.md: the sender flushes noise with a leading END). */
+/** SLIP: an END before and after every frame (docs/design.md: the sender flushes noise with a leading END). */
 export const SLIP_ENDS = 2;
 
 export interface GoodputRow {
@@ -80,31 +81,31 @@ export function measureTftpGoodput(opts: GoodputOptions = {}): GoodputRow[] {
         const n = serialBytes(bytes);
         down += n;
         packetsDown++;
-        line('down', n, () => client.receive(fromPort, bytes));
+        line('down', n, () => client.getSnapshot().status === 'active' && client.send({ type: 'tftp.rx', srcPort: fromPort, bytes }));
       },
     });
-    const client: TftpClient = new TftpClient({
+    const wired = tftpClientMachine.provide({
+      actions: {
+        transmit: (_, { dstPort, srcPort, bytes }) => {
+          const n = serialBytes(bytes);
+          up += n;
+          packetsUp++;
+          line('up', n, () => server.receive({ ip: '192.168.10.2', port: srcPort }, dstPort, bytes));
+        },
+      },
+    });
+    const client = createActor(wired, {
       clock,
-      random: seeds.fork(),
-      serverIp: '192.168.10.1',
-      file: 'fw.bin',
-      options: { blksize, windowsize, timeout: 2, tsize: true },
-      send: (dstPort, bytes) => {
-        const n = serialBytes(bytes);
-        up += n;
-        packetsUp++;
-        line('up', n, () => server.receive({ ip: '192.168.10.2', port: client.localPort }, dstPort, bytes));
-      },
-      onData: () => {},
-      onDone: () => (end = clock.now()),
-      onError: (e) => {
-        throw new Error(`bench download failed: ${e.message}`);
-      },
+      input: { serverIp: '192.168.10.1', file: 'fw.bin', seed: seeds.int(0, 0xffffffff), options: { blksize, windowsize, timeout: 2, tsize: true } },
     });
+    let failure: TftpFailure | undefined;
+    client.on('tftp.done', () => (end = clock.now()));
+    client.on('tftp.failed', (e) => (failure = e.failure));
     client.start();
     for (let next = clock.nextAlarm(); next !== undefined; next = clock.nextAlarm()) {
       clock.advanceSync(next - clock.now());
     }
+    if (failure) throw new Error(`bench download failed: ${failure.message}`);
     const seconds = end / 1000;
     return {
       blksize,

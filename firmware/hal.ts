@@ -40,9 +40,13 @@ export interface Panel {
   display(lines: readonly string[]): void;
   /** A lamp changed cadence; `phaseOrigin` lets the panel compute on/off at any time itself. */
   lamp(key: string, cadence: string, phaseOrigin: number): void;
+  /** The softkey labels under the display now, by contract name (`login`, `ok`, ...); [] for none. */
+  softkeys?(labels: readonly string[]): void;
+  /** Every programmable key shown now (`key:N`, `pkmM:N`) with its label; keys not listed show nothing. */
+  keyLabels?(keys: readonly { key: string; label: string }[]): void;
 }
 
-/** The kinds of record the trace carries (DESIGN.md, "Trace"). */
+/** The kinds of record the trace carries (docs/design.md, "Trace"). */
 export type TraceRecord =
   | { kind: 'state'; machine: string; value: unknown }
   | { kind: 'display'; lines: string[] }

@@ -1,46 +1,50 @@
 // The phone's root machine: power-on -> link -> DHCP (again in the voice VLAN when told) -> firmware check
-// and upgrade -> in service. Each step shows what DESIGN.md's boot display sequence says, in order.
-// Dependencies (stack, screen, bootloader, ...) come in through `input`; the machine itself is data that
-// xstate/graph can walk.
-import { assign, enqueueActions, sendTo, setup } from 'xstate';
+// and upgrade -> in service. Each step shows what docs/design.md's boot display sequence says, in order,
+// on the display's boot layer. In service, in-service.ts runs four actors side by side, each the one
+// owner of its thing: the service (registration, heartbeat, fail-over; it owns the signalling link),
+// the hot desk session, the keys and lamps, and the ringer. The display lives as long as the phone is on.
+//
+//   waitingForLink --link.up--> network.acquiring --dhcp.bound--> bound --sw_tftp--> firmware.checking
+//        ^                          |  vlan in the ack: releasing --> voiceVlan (1 s) --> network (tagged)
+//        +------ link.down ---------+  fw.same --> upToDate (1 s) --> inService     fw.upgrading --> upgrading
+//                                      fw.failed --> downloadFailed (5 s) --> restarting (final)
+//                                      fw.flashed --> rebooting (final)      inService --firmware.reboot--> restarting
+//
+// Context is plain data. What touches hardware is a named action or an actor the board binds
+// (firmware/board.ts): the stack's address and VLAN, the image confirmation, the link, the download.
+import { assign, fromCallback, sendParent, sendTo, setup } from 'xstate';
 import { dhcpClientMachine, type DhcpClientEmitted, type DhcpLease } from './boot/dhcp-client.ts';
-import { firmwareDownload, type FirmwareDownloadEvent } from './boot/firmware-download.ts';
-import type { Bootloader } from './boot/bootloader.ts';
-import { formatVersion, type FirmwareVersion } from './boot/image-version.ts';
+import type { FirmwareDownloadEvent, FirmwareDownloadInput } from './boot/firmware-download.ts';
+import type { FirmwareVersion } from './boot/image-version.ts';
+import { formatVersion } from './boot/image-version.ts';
 import type { TftpClientOptions } from './boot/tftp-client.ts';
-import { parseMac } from './link/addr.ts';
-import type { NetStack } from './link/stack.ts';
-import type { Clock, Random, Tracer } from './hal.ts';
-import { progressBar, type Screen } from './display/screen.ts';
-import { hotdeskMachine } from './hotdesk/machine.ts';
-import { SIGNALLING_PORT, type Message } from './signalling/messages.ts';
-import type { AttachedModule } from './hotdesk/key-layout-apply.ts';
-import type { LampBank } from './keys/lamps.ts';
+import { displayMachine, type DisplayEvent } from './display/machine.ts';
+import { progressBar } from './display/screen.ts';
+import type { AccessCodes } from './hotdesk/dial-codes.ts';
+import { inServiceMachine } from './in-service.ts';
 import type { Profile } from './profile.ts';
-import { DHCP_SERVER_PORT, DHCP_CLIENT_PORT } from './boot/dhcp-message.ts';
+import { SYSTEM } from './service/events.ts';
+import type { ServiceParentEvent } from './service/machine.ts';
 
-export interface PhoneDeps {
-  stack: NetStack;
-  screen: Screen;
-  clock: Clock;
-  random: Random;
-  tracer: Tracer;
-  bootloader: Bootloader;
+export interface PhoneInput {
+  profile: Profile;
+  mac: string;
   /** The version of the image the bootloader started. */
   running: FirmwareVersion;
   /** The TFTP file name of this model's firmware. */
   firmwareFile: string;
-  profile: Profile;
-  lamps: LampBank;
-  /** The controller's call messages (the ringer); undefined: not handled here. */
-  onCall?: (msg: Message) => Message | undefined;
-  dhcpStartDelayMs?: { min: number; max: number };
-  tftpOptions?: TftpClientOptions;
-  tftpPorts?: readonly number[];
   /** The set's own DN, named in register: the controller pushes that set's own programming. */
   dn?: string;
-  /** The key modules attached, in order (pkm1, pkm2, ...). */
-  pkms?: readonly AttachedModule[];
+  /** The key modules attached, in order (pkm1, pkm2, ...): how many keys each has. */
+  pkmKeys?: readonly number[];
+  /** Seeds the DHCP client's own random stream (start delay, xids, jitter). */
+  dhcpSeed: number;
+  dhcpStartDelayMs?: { min: number; max: number };
+  /** The first DHCP client of a boot waits exactly this long (drawn by the device from its own stream). */
+  dhcpFirstDelayMs?: number;
+  tftpOptions?: TftpClientOptions;
+  tftpPorts?: readonly number[];
+  accessCodes?: Partial<AccessCodes>;
 }
 
 export type PhoneEvent =
@@ -48,13 +52,12 @@ export type PhoneEvent =
   | { type: 'link.down' }
   | { type: 'dhcp.rx'; msg: Uint8Array }
   | { type: 'key'; key: string }
-  | { type: 'firmware.reboot'; reason: string }
-  | { type: 'registered' }
+  | ServiceParentEvent
   | DhcpClientEmitted
   | FirmwareDownloadEvent;
 
-interface Context {
-  deps: PhoneDeps;
+interface PhoneContext extends Omit<PhoneInput, 'pkmKeys'> {
+  pkmKeys: number[];
   lease?: DhcpLease;
   /** The voice VLAN the phone moved to (tags every frame from then on). */
   vlan?: { id: number; pcp: number };
@@ -63,19 +66,27 @@ interface Context {
   failure?: string;
 }
 
-
 /** How long a boot message stays up where the phone pauses on it (the real sets do, for people to read). */
 const PAUSE_MS = 1000;
 /** After `Download failed`, the phone restarts its boot this much later. */
 const RESTART_MS = 5000;
 
+const bootRows = (rows: string[]): DisplayEvent => ({ type: 'display.show', layer: 'boot', rows });
+
 export const phoneMachine = setup({
   types: {
-    context: {} as Context,
-    input: {} as PhoneDeps,
+    context: {} as PhoneContext,
+    input: {} as PhoneInput,
     events: {} as PhoneEvent,
   },
-  actors: { dhcpClient: dhcpClientMachine, firmwareDownload, hotdesk: hotdeskMachine },
+  actors: {
+    display: displayMachine,
+    // the DHCP client reports to this machine; the board binds its `transmit` to the stack
+    dhcpClient: dhcpClientMachine.provide({ actions: { report: sendParent((_, e: DhcpClientEmitted) => e) } }),
+    // the board binds the stack and the bootloader (firmwareDownloadLogic); this default never answers
+    firmwareDownload: fromCallback<{ type: 'fw.cancel' }, FirmwareDownloadInput>(() => {}),
+    inService: inServiceMachine,
+  },
   delays: { pause: PAUSE_MS, restart: RESTART_MS },
   guards: {
     needsVoiceVlan: ({ context, event }) => {
@@ -86,37 +97,37 @@ export const phoneMachine = setup({
     hasTftpServer: ({ context }) => context.lease?.mitel.config.sw_tftp !== undefined,
   },
   actions: {
-    useLease: assign(({ context, event }) => {
-      if (event.type !== 'dhcp.bound' && event.type !== 'dhcp.renewed') return {};
-      context.deps.stack.ip = event.lease.ip;
-      return { lease: event.lease };
-    }),
-    dropAddress: assign(({ context }) => {
-      context.deps.stack.ip = '0.0.0.0';
-      return { lease: undefined };
-    }),
+    /** The stack's address (0.0.0.0: none). The board binds it. */
+    setAddress: (_, _params: { ip: string }) => {},
+    /** Tags every frame from now on. The board binds it. */
+    setVlan: (_, _params: { id: number; pcp: number }) => {},
+    /** The first registration is the new image's proof of life (MCUboot's confirm). The board binds it. */
+    confirmImage: () => {},
+    trace: (_, _params: { kind: 'info' | 'error'; message: string }) => {},
+    show: sendTo(({ system }) => system.get(SYSTEM.display), (_, rows: string[]) => bootRows(rows)),
+    toDisplay: sendTo(({ system }) => system.get(SYSTEM.display), ({ event }) => event),
+    toDhcp: sendTo('dhcp', ({ event }) => event),
+    release: sendTo('dhcp', { type: 'release' }),
+    useLease: assign(({ event }) => (event.type === 'dhcp.bound' || event.type === 'dhcp.renewed' ? { lease: event.lease } : {})),
+    forgetLease: assign({ lease: undefined }),
     enterVoiceVlan: assign(({ context }) => {
-      const cfg = context.lease!.mitel.config;
-      const vlan = { id: cfg.vlan!, pcp: cfg.l2p ?? 0 };
-      context.deps.stack.ip = '0.0.0.0';
-      context.deps.stack.vlan = vlan;
-      return { vlan, lease: undefined };
+      const cfg = context.lease?.mitel.config;
+      return { vlan: { id: cfg?.vlan ?? 0, pcp: cfg?.l2p ?? 0 }, lease: undefined };
     }),
-    confirmImage: ({ context }) => {
-      // The first registration with a call server is the new image's proof of life (MCUboot's confirm).
-      if (context.deps.bootloader.running?.mode === 'test') context.deps.bootloader.confirm();
-    },
   },
 }).createMachine({
   id: 'phone',
-  context: ({ input }) => ({ deps: input }),
+  context: ({ input }) => ({ ...input, pkmKeys: [...(input.pkmKeys ?? [])] }),
+  invoke: { id: 'display', systemId: SYSTEM.display, src: 'display' },
   initial: 'waitingForLink',
   on: {
-    'link.down': { target: '.waitingForLink', actions: 'dropAddress' },
+    'link.down': { target: '.waitingForLink', actions: ['forgetLease', { type: 'setAddress', params: { ip: '0.0.0.0' } }] },
+    // keys go to the display, which hands each to the owner of the layer that takes it
+    key: { actions: 'toDisplay' },
   },
   states: {
     waitingForLink: {
-      entry: ({ context }) => context.deps.screen.show('Waiting for LAN link'),
+      entry: { type: 'show', params: ['Waiting for LAN link'] },
       on: { 'link.up': 'network' },
     },
     network: {
@@ -124,58 +135,47 @@ export const phoneMachine = setup({
       invoke: {
         id: 'dhcp',
         src: 'dhcpClient',
-        input: ({ context, self }) => ({
-          mac: parseMac(context.deps.stack.mac)!,
-          random: context.deps.random,
-          clock: context.deps.clock,
-          startDelayMs: context.deps.dhcpStartDelayMs,
-          send: (msg, to) =>
-            context.deps.stack.sendUdp({
-              dstIp: to.broadcast ? '255.255.255.255' : to.ip,
-              dstPort: DHCP_SERVER_PORT,
-              srcPort: DHCP_CLIENT_PORT,
-              payload: msg,
-            }),
-          onEvent: (e) => self.send(e),
+        input: ({ context }) => ({
+          mac: context.mac,
+          seed: context.dhcpSeed,
+          startDelayMs: context.dhcpFirstDelayMs !== undefined ? { min: context.dhcpFirstDelayMs, max: context.dhcpFirstDelayMs } : context.dhcpStartDelayMs,
         }),
       },
+      // later clients of this boot (the voice VLAN's, a link that came back) draw their own wait
+      exit: assign({ dhcpFirstDelayMs: undefined }),
       on: {
-        'dhcp.rx': { actions: sendTo('dhcp', ({ event }) => event) },
-        'dhcp.status': { actions: ({ context, event }) => context.deps.screen.show(event.text) },
-        'dhcp.expired': { target: '.acquiring', actions: 'dropAddress' },
-        'dhcp.renewed': { actions: 'useLease' },
+        'dhcp.rx': { actions: 'toDhcp' },
+        'dhcp.status': { actions: { type: 'show', params: ({ event }) => [event.text] } },
+        'dhcp.expired': { target: '.acquiring', actions: ['forgetLease', { type: 'setAddress', params: { ip: '0.0.0.0' } }] },
+        'dhcp.renewed': { actions: ['useLease', { type: 'setAddress', params: ({ event }) => ({ ip: event.lease.ip }) }] },
       },
       initial: 'acquiring',
       states: {
         acquiring: {
           on: {
             'dhcp.bound': [
-              { guard: 'needsVoiceVlan', target: 'releasing', actions: 'useLease' },
-              { target: 'bound', actions: 'useLease' },
+              { guard: 'needsVoiceVlan', target: 'releasing', actions: ['useLease', { type: 'setAddress', params: ({ event }) => ({ ip: event.lease.ip }) }] },
+              { target: 'bound', actions: ['useLease', { type: 'setAddress', params: ({ event }) => ({ ip: event.lease.ip }) }] },
             ],
           },
         },
         releasing: {
-          entry: [({ context }) => context.deps.screen.show('DHCP: Releasing'), sendTo('dhcp', { type: 'release' })],
+          entry: [{ type: 'show', params: ['DHCP: Releasing'] }, 'release'],
           on: { 'dhcp.released': '#phone.voiceVlan' },
         },
         bound: {
           always: [{ guard: 'hasTftpServer', target: 'firmware' }, { target: 'inService' }],
         },
         firmware: {
-          entry: ({ context }) => context.deps.screen.show(`${context.lease!.mitel.config.sw_tftp!.ip} Downloading`),
+          entry: { type: 'show', params: ({ context }) => [`${context.lease?.mitel.config.sw_tftp?.ip} Downloading`] },
           invoke: {
             src: 'firmwareDownload',
             input: ({ context }) => ({
-              stack: context.deps.stack,
-              clock: context.deps.clock,
-              random: context.deps.random,
-              bootloader: context.deps.bootloader,
-              serverIp: context.lease!.mitel.config.sw_tftp!.ip,
-              file: context.deps.firmwareFile,
-              running: context.deps.running,
-              options: context.deps.tftpOptions,
-              ports: context.deps.tftpPorts,
+              serverIp: context.lease?.mitel.config.sw_tftp?.ip ?? '0.0.0.0',
+              file: context.firmwareFile,
+              running: context.running,
+              options: context.tftpOptions,
+              ports: context.tftpPorts,
             }),
           },
           initial: 'checking',
@@ -190,11 +190,13 @@ export const phoneMachine = setup({
               },
             },
             upgrading: {
-              entry: ({ context }) => context.deps.screen.show('Upgrading Flash', 'DO NOT POWER DOWN'),
+              entry: { type: 'show', params: ['Upgrading Flash', 'DO NOT POWER DOWN'] },
               on: {
                 'fw.progress': {
-                  actions: ({ context, event }) =>
-                    context.deps.screen.show('Upgrading Flash', 'DO NOT POWER DOWN', progressBar(event.received, event.total ?? context.downloading?.total)),
+                  actions: {
+                    type: 'show',
+                    params: ({ context, event }) => ['Upgrading Flash', 'DO NOT POWER DOWN', progressBar(event.received, event.total ?? context.downloading?.total)],
+                  },
                 },
                 'fw.flashed': '#phone.rebooting',
               },
@@ -205,52 +207,39 @@ export const phoneMachine = setup({
           },
         },
         upToDate: {
-          entry: ({ context }) => context.deps.screen.show('Upgrade not required'),
+          entry: { type: 'show', params: ['Upgrade not required'] },
           after: { pause: 'inService' },
         },
         downloadFailed: {
-          entry: [
-            ({ context }) => context.deps.screen.show('Download failed'),
-            ({ context }) => context.deps.tracer.record({ kind: 'error', message: `firmware download failed: ${context.failure}` }),
-          ],
+          entry: [{ type: 'show', params: ['Download failed'] }, { type: 'trace', params: ({ context }) => ({ kind: 'error', message: `firmware download failed: ${context.failure}` }) }],
           after: { restart: '#phone.restarting' },
         },
         inService: {
           invoke: {
-            id: 'hotdesk',
-            src: 'hotdesk',
-            input: ({ context, self }) => {
-              const { deps, lease } = context;
-              const servers = lease!.mitel.config.call_srv ?? [{ ip: lease!.serverId }];
+            id: 'inService',
+            src: 'inService',
+            input: ({ context }) => {
+              const lease = context.lease;
+              const servers = lease?.mitel.config.call_srv ?? [{ ip: lease?.serverId ?? '0.0.0.0' }];
               return {
-                send: (dstIp: string, dstPort: number, bytes: Uint8Array) =>
-                  deps.stack.sendUdp({ dstIp, dstPort, srcPort: SIGNALLING_PORT, payload: bytes }),
-                listen: (receive: (ip: string, port: number, bytes: Uint8Array) => void) =>
-                  deps.stack.bind(SIGNALLING_PORT, (d) => receive(d.srcIp, d.srcPort, d.payload)),
-                callServers: servers.map((e) => (e.port ? `${e.ip}:${e.port}` : e.ip)),
-                phoneIp: lease!.ip,
-                screen: deps.screen,
-                clock: deps.clock,
-                random: deps.random,
-                tracer: deps.tracer,
-                profile: deps.profile,
-                mac: deps.stack.mac,
-                firmwareVersion: formatVersion(deps.running),
-                lamps: deps.lamps,
-                dn: deps.dn,
-                pkms: deps.pkms,
-                onRegistered: () => self.send({ type: 'registered' }),
-                onOtherRequest: (msg: Message) => deps.onCall?.(msg),
-                onReboot: (reason: string) => self.send({ type: 'firmware.reboot', reason }),
+                service: {
+                  callServers: servers.map((e) => (e.port ? `${e.ip}:${e.port}` : e.ip)),
+                  phoneIp: lease?.ip ?? '0.0.0.0',
+                  mac: context.mac,
+                  model: context.profile.id,
+                  firmwareVersion: formatVersion(context.running),
+                  dn: context.dn,
+                },
+                keys: { programmableKeys: context.profile.programmableKeys, pkmKeys: context.pkmKeys },
+                session: { loginMethod: context.profile.loginMethod, mac: context.mac, accessCodes: context.accessCodes },
               };
             },
           },
           on: {
-            key: { actions: sendTo('hotdesk', ({ event }) => event) },
             registered: { actions: 'confirmImage' },
             'firmware.reboot': {
               target: '#phone.restarting',
-              actions: ({ context, event }) => context.deps.tracer.record({ kind: 'info', message: `reboot: ${event.reason}` }),
+              actions: { type: 'trace', params: ({ event }) => ({ kind: 'info', message: `reboot: ${event.reason}` }) },
             },
           },
         },
@@ -259,12 +248,14 @@ export const phoneMachine = setup({
     voiceVlan: {
       entry: [
         'enterVoiceVlan',
-        ({ context }) => context.deps.screen.show(`Vlan ${context.vlan!.id} Priority ${context.vlan!.pcp}`),
+        { type: 'setAddress', params: { ip: '0.0.0.0' } },
+        { type: 'setVlan', params: ({ context }) => ({ id: context.vlan?.id ?? 0, pcp: context.vlan?.pcp ?? 0 }) },
+        { type: 'show', params: ({ context }) => [`Vlan ${context.vlan?.id} Priority ${context.vlan?.pcp}`] },
       ],
       after: { pause: 'network' },
     },
     // Final states the device acts on: a restart runs the bootloader again (a new image, or the same one).
-    rebooting: { type: 'final', entry: ({ context }) => context.deps.screen.show('Rebooting') },
+    rebooting: { type: 'final', entry: { type: 'show', params: ['Rebooting'] } },
     restarting: { type: 'final' },
   },
 });

@@ -7,13 +7,12 @@ import type { TrustedKey } from './boot/image-keys.ts';
 import type { TftpClientOptions } from './boot/tftp-client.ts';
 import { Screen } from './display/screen.ts';
 import { LampBank, showLampsOn, traceLamps } from './keys/lamps.ts';
-import { Ringer } from './keys/ringer.ts';
 import type { ByteLink, Clock, Flash, FrameTap, Panel, Random, Tracer } from './hal.ts';
 import { LinkSwitch } from './link/link-switch.ts';
 import { NetStack, type DescribeUdp } from './link/stack.ts';
-import { phoneMachine } from './phone-machine.ts';
-import { hotdeskView, type HotdeskView } from './hotdesk/view.ts';
-import type { HotdeskContext } from './hotdesk/types.ts';
+import { boardPhone } from './board.ts';
+import { PublishedView, type HotdeskView } from './hotdesk/view.ts';
+import type { AccessCodes } from './hotdesk/dial-codes.ts';
 import type { Profile } from './profile.ts';
 import { after } from './clock-interface.ts';
 import { DHCP_CLIENT_PORT } from './boot/dhcp-message.ts';
@@ -44,17 +43,17 @@ export interface PhoneOptions {
   dn?: string;
   /** Key modules attached, in order (pkm1, pkm2, ...): their profiles, already checked against `profile.pkm`. */
   pkms?: readonly Profile[];
+  /** Feature access codes the set dials (the register-ack carries none). */
+  accessCodes?: Partial<AccessCodes>;
 }
 
-type PhoneActor = ActorRefFrom<typeof phoneMachine>;
+type PhoneActor = ActorRefFrom<ReturnType<typeof boardPhone>>;
 
 export class Phone {
   readonly screen: Screen;
   readonly bootloader: Bootloader;
   /** Every lamp of the set and its key modules, keyed `key:N` / `pkmM:N`. */
   readonly lamps: LampBank;
-  /** Line appearances ringing now (visible keys flash; hidden ones still ring). */
-  readonly ringer: Ringer;
   stack?: NetStack;
   boots = 0;
   private actor?: PhoneActor;
@@ -62,12 +61,13 @@ export class Phone {
   private rebootTimer: number | undefined;
   private powered = false;
   private lastState = '';
+  /** What the in-service owners published last: user, keys, softkeys, controller. */
+  private readonly published = new PublishedView();
 
   constructor(private readonly o: PhoneOptions) {
     this.link = new LinkSwitch(o.link, (err) => this.fault(err));
     this.screen = new Screen(o.profile.display, o.panel, o.tracer);
     this.lamps = new LampBank(o.clock, o.profile.cadences);
-    this.ringer = new Ringer({ screen: this.screen, lamps: this.lamps, tracer: o.tracer, view: () => this.hotdesk });
     showLampsOn(this.lamps, o.panel);
     traceLamps(this.lamps, o.tracer, { toggles: o.traceLampToggles });
     this.bootloader = new Bootloader({
@@ -109,7 +109,8 @@ export class Phone {
 
   private start(): void {
     this.boots++;
-    for (const key of this.lamps.keys()) this.lamps.set(key, 'off'); // a booting set lights nothing
+    this.lamps.reset(); // a booting set lights nothing
+    this.published.reset();
     const booted = this.bootloader.boot();
     if (!booted.ok) {
       this.screen.show('No valid firmware', 'Service required');
@@ -127,25 +128,33 @@ export class Phone {
       onHandlerError: (err) => this.fault(err),
     });
     this.stack = stack;
-    const actor = createActor(phoneMachine, {
+    const machine = boardPhone({
+      stack,
+      screen: this.screen,
+      panel: this.o.panel,
+      lamps: this.lamps,
+      bootloader: this.bootloader,
+      clock: this.o.clock,
+      random: this.o.random,
+      tracer: this.o.tracer,
+      published: this.published,
+    });
+    const actor = createActor(machine, {
       clock: this.o.clock,
       input: {
-        stack,
-        screen: this.screen,
-        clock: this.o.clock,
-        random: this.o.random,
-        tracer: this.o.tracer,
-        bootloader: this.bootloader,
+        profile: this.o.profile,
+        mac: this.o.mac,
         running: booted.header.version,
         firmwareFile: this.o.profile.firmware?.file ?? `${this.o.profile.id}.bin`,
-        profile: this.o.profile,
-        lamps: this.lamps,
-        onCall: (msg) => this.ringer.handle(msg),
+        dn: this.o.dn,
+        pkmKeys: (this.o.pkms ?? []).map((p) => p.programmableKeys),
+        // the first wait is drawn here, from the phone's own stream, as the first thing each boot does
+        dhcpFirstDelayMs: firstDhcpWait(this.o.random, this.o.dhcpStartDelayMs ?? DHCP_INIT_WAIT_MS),
+        dhcpSeed: this.o.random.int(0, 0xffffffff),
         dhcpStartDelayMs: this.o.dhcpStartDelayMs,
         tftpOptions: this.o.tftpOptions,
         tftpPorts: this.o.tftpPorts,
-        dn: this.o.dn,
-        pkms: this.o.pkms,
+        accessCodes: this.o.accessCodes,
       },
     });
     this.actor = actor;
@@ -166,19 +175,18 @@ export class Phone {
     actor.send({ type: 'link.up' });
   }
 
-  /** A key, by its contract name. While a PIN is typed the trace records a masked key, never the digit. */
+  /**
+   * A key, by its contract name. The display routes it and traces it: `masked` while it goes to a PIN
+   * entry, never the digit.
+   */
   press(key: string): void {
     if (!this.actor) return; // off, or between boots: a key does nothing
-    const hotdesk = this.actor.getSnapshot().children.hotdesk as { getSnapshot(): { hasTag(t: string): boolean } } | undefined;
-    const masked = hotdesk?.getSnapshot().hasTag('pin-entry') && /^[0-9]$/.test(key);
-    this.o.tracer.record({ kind: 'key', key: masked ? 'masked' : key });
     this.guard(() => this.actor?.send({ type: 'key', key }));
   }
 
   /** What the hot desk side shows: user, keys, softkeys, controller (undefined until in service). */
   get hotdesk(): HotdeskView | undefined {
-    const child = this.actor?.getSnapshot().children.hotdesk as { getSnapshot(): { context: HotdeskContext } } | undefined;
-    return child ? hotdeskView(child.getSnapshot().context) : undefined;
+    return this.actor ? this.published.view : undefined;
   }
 
   private scheduleReboot(): void {
@@ -204,6 +212,13 @@ export class Phone {
     if (this.o.onFault) this.o.onFault(err);
     else this.powerOff();
   }
+}
+
+/** RFC 2131 4.4.1: a client waits 1 to 10 s before its first DISCOVER. */
+const DHCP_INIT_WAIT_MS = { min: 1_000, max: 10_000 };
+
+function firstDhcpWait(random: Random, range: { min: number; max: number }): number {
+  return random.int(Math.max(0, range.min), Math.max(0, range.min, range.max));
 }
 
 /** `{ network: { firmware: 'upgrading' } }` -> `network.firmware.upgrading`. */

@@ -8,7 +8,7 @@ export type ProfileKind = 'desk' | 'handset' | 'pkm';
 export type LampKind = 'red-led' | 'bicolor-led' | 'icon' | 'none';
 
 /**
- * How a user logs in (DESIGN.md, "Phone behaviour"):
+ * How a user logs in (docs/design.md, "Phone behaviour to follow"):
  * - `dial`: login access code, `*`, extension, `#`, PIN, `#` (5304, 5312)
  * - `hotdesk-key`: HotDesking key, Login, extension, OK, PIN, OK (5320/5330/5340/5360, 69xx)
  * - `handset-hotdesk-mode`: the 56xx wireless handsets
@@ -58,7 +58,7 @@ export const REQUIRED_CADENCES = ['idle', 'busy', 'ringing', 'dnd', 'cfa', 'hold
 
 /**
  * Cadences that are the same on every model, so no profile may change them. A lamp monitoring a hot
- * desk user who is logged out blinks 438 ms off, 62 ms on (Mitel's BLF behaviour, DESIGN.md).
+ * desk user who is logged out blinks 438 ms off, 62 ms on (Mitel's BLF behaviour, docs/design.md).
  */
 export const FIXED_CADENCES: CadenceTable = Object.freeze({
   off: Object.freeze([Object.freeze({ lit: false, ms: 1000 })]),

@@ -64,3 +64,42 @@ export class SeededRandom implements Random {
 function rotl(x: number, k: number): number {
   return ((x << k) | (x >>> (32 - k))) >>> 0;
 }
+
+/**
+ * xoshiro128**'s state as four plain numbers, for a state machine that keeps its randomness in its
+ * context (XState context is data: no generator objects in it). `randomState(seed)` and then
+ * `nextRandom` give the same stream as `new SeededRandom(seed)`'s `next()`.
+ */
+export type RandomState = readonly [number, number, number, number];
+
+/** The state `new SeededRandom(seed)` starts from. */
+export function randomState(seed: number): RandomState {
+  const mix = splitmix32(seed);
+  return [mix(), mix(), mix(), mix()];
+}
+
+/** One step: the next u32 and the state after it. Pure: the state given is not changed. */
+export function nextRandomU32(state: RandomState): { value: number; state: RandomState } {
+  let [s0, s1, s2, s3] = state;
+  const value = Math.imul(rotl(Math.imul(s1, 5) >>> 0, 7), 9) >>> 0;
+  const t = (s1 << 9) >>> 0;
+  s2 ^= s0;
+  s3 ^= s1;
+  s1 ^= s2;
+  s0 ^= s3;
+  s2 = (s2 ^ t) >>> 0;
+  s3 = rotl(s3, 11);
+  return { value, state: [s0 >>> 0, s1 >>> 0, s2, s3] };
+}
+
+/** A float in [0, 1) and the next state, as SeededRandom.next(). */
+export function nextRandom(state: RandomState): { value: number; state: RandomState } {
+  const r = nextRandomU32(state);
+  return { value: r.value / 2 ** 32, state: r.state };
+}
+
+/** An integer in [lo, hi] (both inclusive) and the next state, as SeededRandom.int(). */
+export function nextRandomInt(state: RandomState, lo: number, hi: number): { value: number; state: RandomState } {
+  const r = nextRandom(state);
+  return { value: lo + Math.floor(r.value * (hi - lo + 1)), state: r.state };
+}

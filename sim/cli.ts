@@ -1,4 +1,4 @@
-// The `hotdesk` command (DESIGN.md "CLI", a contract). Each subcommand parses its own options; any
+// The `hotdesk` command (docs/design.md "CLI", a contract). Each subcommand parses its own options; any
 // error is one clear line on stderr and a non-zero exit (2 for bad usage or a bad file).
 import { parseArgs, type ParseArgsConfig } from 'node:util';
 import { commandProfiles } from './commands/profiles.ts';

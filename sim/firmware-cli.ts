@@ -7,8 +7,8 @@ import { imageLength, parseImageHeader, verifyHeaderSignature } from '../firmwar
 import { sameKeyId, trustedKeyFromPem, type TrustedKey } from '../firmware/boot/image-keys.ts';
 import { formatVersion, parseVersion } from '../firmware/boot/image-version.ts';
 import { DEV_PUBLIC_KEY_PEM } from './controller/dev-keys/index.ts';
-import { generatePayload, parseSize } from './controller/firmware-store-payload.ts';
-import { buildImage, resignImage } from './controller/firmware-store-signing.ts';
+import { generatePayload, parseSize } from './controller/firmware-store/payload.ts';
+import { buildImage, resignImage } from './controller/firmware-store/signing.ts';
 
 export interface FirmwareCliIo {
   out(text: string): void;

@@ -1,4 +1,4 @@
-// What `--link` says (DESIGN.md "CLI"): the mock wire, a socat pty pair made for the run, two ports
+// What `--link` says (docs/design.md "CLI"): the mock wire, a socat pty pair made for the run, two ports
 // (phone first), or one port with the phone on it and a device or another process at the far end.
 import { UsageError } from './commands/usage.ts';
 

@@ -1,4 +1,4 @@
-// pcap capture (DESIGN.md "The link"): classic libpcap format, LINKTYPE_ETHERNET, so Wireshark and
+// pcap capture (docs/design.md "The link"): classic libpcap format, LINKTYPE_ETHERNET, so Wireshark and
 // tshark decode DHCP, TFTP, ARP and 802.1Q as they are. Timestamps come from the simulation clock.
 import { closeSync, openSync, writeSync } from 'node:fs';
 import type { Clock, FrameTap } from '../firmware/hal.ts';

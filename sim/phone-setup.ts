@@ -7,8 +7,8 @@ import type { Flash } from '../firmware/hal.ts';
 import type { Profile } from '../firmware/profile.ts';
 import { Bootloader } from '../firmware/boot/bootloader.ts';
 import { devTrustedKey } from './controller/dev-keys/index.ts';
-import { DEFAULT_FIRMWARE_VERSION, DEFAULT_PAYLOAD_SIZE } from './controller/firmware-images.ts';
-import { FirmwareStore } from './controller/firmware-store.ts';
+import { DEFAULT_FIRMWARE_VERSION, DEFAULT_PAYLOAD_SIZE } from './controller/firmware-store/firmware-images.ts';
+import { FirmwareStore } from './controller/firmware-store/firmware-store.ts';
 import { FileFlash } from './flash-file.ts';
 import { MemoryFlash } from './flash-memory.ts';
 

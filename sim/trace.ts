@@ -1,4 +1,4 @@
-// The trace (DESIGN.md "Trace", a contract): JSON Lines, one record per event, in order, with `seq`
+// The trace (docs/design.md "Trace", a contract): JSON Lines, one record per event, in order, with `seq`
 // from 1 and no gaps, `t` in ms on the simulation clock, and the node that saw it. Nodes only say what
 // happened (firmware/hal.ts Tracer); this writer stamps and serialises, so ordering is global.
 import type { Clock, TraceRecord, Tracer } from '../firmware/hal.ts';

@@ -1,4 +1,4 @@
-// The links a world runs on (DESIGN.md "CLI": --link): a whole cable (the mock wire, or a socat pty pair
+// The links a world runs on (docs/design.md "CLI": --link): a whole cable (the mock wire, or a socat pty pair
 // with the real serial binding on both ends), two ports, or one port with a device at the far end.
 import type { ByteLink, Clock } from '../firmware/hal.ts';
 import type { SeededRandom } from '../firmware/random.ts';

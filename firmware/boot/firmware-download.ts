@@ -2,19 +2,36 @@
 // sw_tftp, the version check on the first block only, and a download streamed through the bootloader into
 // the inactive slot. The rule is "differs", not "newer" (DESIGN.md). Nothing is marked bootable until the
 // bootloader has verified hash and signature of what is in flash.
-import { fromCallback } from 'xstate';
+//
+//   firmwareDownloadLogic(hw)   binds the hardware once, at the edge (the board); the client's `report`:
+//     tftp.firstBlock --header differs, slot begun--> tftp.accept   fw.upgrading
+//                     --same version---------------> tftp.abort    fw.same
+//                     --not an image / refused-----> tftp.abort    fw.failed
+//     tftp.data -> bootloader.writeChunk (refused: tftp.abort, fw.failed)   tftp.progress -> fw.progress
+//     tftp.done -> bootloader.finishUpgrade -> fw.flashed | fw.failed        tftp.failed -> fw.failed
+//
+// The input is plain data; the stack, the bootloader, the clock and the randomness come in through the
+// factory. Inside runs the TFTP client machine on the board's clock, its `transmit` bound to the stack and
+// the stack's datagrams for its port sent to it as 'tftp.rx'.
+import { createActor, fromCallback } from 'xstate';
 import type { Clock, Random } from '../hal.ts';
 import type { NetStack } from '../link/stack.ts';
 import type { Bootloader } from './bootloader.ts';
 import { parseImageHeader } from './image.ts';
 import { formatVersion, sameVersion, type FirmwareVersion } from './image-version.ts';
-import { TftpClient, type TftpClientOptions } from './tftp-client.ts';
+import { tftpClientMachine, type TftpClientEmitted, type TftpClientOptions } from './tftp-client.ts';
 
-export interface FirmwareDownloadInput {
+/** What the download needs of the board: bound once, where the firmware meets the hardware. */
+export interface FirmwareDownloadHardware {
   stack: NetStack;
-  clock: Clock;
-  random: Random;
   bootloader: Bootloader;
+  clock: Clock;
+  /** Seeds the TFTP client (its local port). */
+  random: Random;
+}
+
+/** Plain data only. */
+export interface FirmwareDownloadInput {
   serverIp: string;
   file: string;
   running: FirmwareVersion;
@@ -32,67 +49,125 @@ export type FirmwareDownloadEvent =
 
 export const DEFAULT_DOWNLOAD_OPTIONS: TftpClientOptions = { blksize: 1428, windowsize: 4, tsize: true, timeout: 3 };
 
-export const firmwareDownload = fromCallback<{ type: 'fw.cancel' }, FirmwareDownloadInput>(({ input, sendBack }) => {
-  const { stack, bootloader } = input;
-  let finished = false;
-  const fail = (reason: string) => {
-    if (finished) return;
-    finished = true;
-    bootloader.abandonUpgrade();
-    sendBack({ type: 'fw.failed', reason } satisfies FirmwareDownloadEvent);
-  };
-
-  const client: TftpClient = new TftpClient({
-    clock: input.clock,
-    random: input.random,
-    serverIp: input.serverIp,
-    file: input.file,
-    ports: input.ports,
-    options: input.options ?? DEFAULT_DOWNLOAD_OPTIONS,
-    send: (dstPort, bytes) => stack.sendUdp({ dstIp: input.serverIp, dstPort, srcPort: client.localPort, payload: bytes }),
-    onFirstBlock: (bytes) => {
-      const parsed = parseImageHeader(bytes);
-      if (!parsed.ok) {
-        fail(`not a firmware image: ${parsed.message}`);
-        return 'abort';
-      }
-      const version = formatVersion(parsed.header.version);
-      if (sameVersion(parsed.header.version, input.running)) {
-        finished = true;
-        sendBack({ type: 'fw.same', version } satisfies FirmwareDownloadEvent);
-        return 'abort';
-      }
-      const begun = bootloader.beginUpgrade(parsed.header);
-      if (!begun.ok) {
-        fail(`image refused: ${begun.message}`);
-        return 'abort';
-      }
-      sendBack({ type: 'fw.upgrading', version, total: parsed.header.headerLength + parsed.header.payloadLength } satisfies FirmwareDownloadEvent);
-      return 'continue';
-    },
-    onData: (offset, bytes) => {
+/** The download actor's logic, with the board's hardware bound: `actors: { firmwareDownload: firmwareDownloadLogic(hw) }`. */
+export function firmwareDownloadLogic(hw: FirmwareDownloadHardware) {
+  return fromCallback<{ type: 'fw.cancel' }, FirmwareDownloadInput>(({ input, sendBack: send }) => {
+    const { stack, bootloader } = hw;
+    const sendBack = (event: FirmwareDownloadEvent) => send(event);
+    let finished = false;
+    const fail = (reason: string) => {
       if (finished) return;
-      const wrote = bootloader.writeChunk(offset, bytes);
-      if (!wrote.ok) {
-        fail(`flash write refused: ${wrote.message}`);
-        client.abort('flash write failed');
-      }
-    },
-    onProgress: (received, total) => sendBack({ type: 'fw.progress', received, total } satisfies FirmwareDownloadEvent),
-    onDone: () => {
-      if (finished) return;
-      const verdict = bootloader.finishUpgrade();
-      if (!verdict.ok) return fail(`image refused: ${verdict.message}`);
       finished = true;
-      sendBack({ type: 'fw.flashed', version: formatVersion(verdict.header!.version) } satisfies FirmwareDownloadEvent);
-    },
-    onError: (failure) => fail(`TFTP ${failure.kind}: ${failure.message}`),
-  });
+      bootloader.abandonUpgrade();
+      sendBack({ type: 'fw.failed', reason });
+    };
+    // The client is told first, the parent second: the parent may end this actor at once, and the cleanup's
+    // own 'tftp.abort' then queues behind the client's answer instead of replacing it.
+    const stopClient = (message?: string) => client.send({ type: 'tftp.abort', message });
 
-  const unbind = stack.bind(client.localPort, (d) => client.receive(d.srcPort, d.payload));
-  client.start();
-  return () => {
-    if (!finished && client.state !== 'done') client.abort('cancelled');
-    unbind();
-  };
-});
+    /** What the client reports, handled against the bootloader. */
+    const onReport = (e: TftpClientEmitted): void => {
+      switch (e.type) {
+        // The version check, on the image header in block 1: the client waits for the answer.
+        case 'tftp.firstBlock': {
+          const parsed = parseImageHeader(e.bytes);
+          if (!parsed.ok) {
+            stopClient();
+            return fail(`not a firmware image: ${parsed.message}`);
+          }
+          const version = formatVersion(parsed.header.version);
+          if (sameVersion(parsed.header.version, input.running)) {
+            stopClient();
+            finished = true;
+            return sendBack({ type: 'fw.same', version });
+          }
+          const begun = bootloader.beginUpgrade(parsed.header);
+          if (!begun.ok) {
+            stopClient();
+            return fail(`image refused: ${begun.message}`);
+          }
+          client.send({ type: 'tftp.accept' });
+          return sendBack({ type: 'fw.upgrading', version, total: parsed.header.headerLength + parsed.header.payloadLength });
+        }
+        case 'tftp.data': {
+          if (finished) return;
+          const wrote = bootloader.writeChunk(e.offset, e.bytes);
+          if (!wrote.ok) {
+            stopClient('flash write failed');
+            fail(`flash write refused: ${wrote.message}`);
+          }
+          return;
+        }
+        case 'tftp.progress':
+          if (!finished) sendBack({ type: 'fw.progress', received: e.received, total: e.total });
+          return;
+        case 'tftp.done': {
+          if (finished) return;
+          const verdict = bootloader.finishUpgrade();
+          if (!verdict.ok) return fail(`image refused: ${verdict.message}`);
+          finished = true;
+          return sendBack({ type: 'fw.flashed', version: formatVersion(verdict.header!.version) });
+        }
+        case 'tftp.failed':
+          return fail(`TFTP ${e.failure.kind}: ${e.failure.message}`);
+      }
+    };
+
+    const client = createActor(
+      tftpClientMachine.provide({
+        actions: {
+          transmit: (_, { dstPort, srcPort, bytes }) => stack.sendUdp({ dstIp: input.serverIp, dstPort, srcPort, payload: bytes }),
+          report: (_, e) => onReport(e),
+        },
+      }),
+      {
+        clock: hw.clock,
+        input: {
+          serverIp: input.serverIp,
+          file: input.file,
+          seed: hw.random.int(0, 0xffffffff),
+          ports: input.ports,
+          options: input.options ?? DEFAULT_DOWNLOAD_OPTIONS,
+          confirmFirstBlock: true,
+        },
+      },
+    );
+    const running = () => client.getSnapshot().status === 'active';
+
+    // A throw from the hardware (the flash losing power mid-write) is a device fault, not a failed
+    // download: XState stops the client and hands the error to its observer, and it is thrown on out of
+    // the datagram's delivery, to the stack and the phone's fault handler, as the hardware threw it.
+    // (Outside a delivery - a retransmission timer - there is no caller to throw to: it fails the download.)
+    let delivering = false;
+    let fault: { error: unknown } | undefined;
+    client.subscribe({
+      error: (error) => {
+        if (delivering) fault = { error };
+        else fail(`fault: ${error instanceof Error ? error.message : String(error)}`);
+      },
+    });
+
+    // the client's port is open while it runs: an ended client answers nothing
+    const unbind = stack.bind(client.getSnapshot().context.localPort, (d) => {
+      if (!running()) return;
+      delivering = true;
+      try {
+        client.send({ type: 'tftp.rx', srcPort: d.srcPort, bytes: d.payload });
+      } finally {
+        delivering = false;
+      }
+      if (fault) {
+        const { error } = fault;
+        fault = undefined;
+        throw error;
+      }
+    });
+    client.start();
+    // Ending the client by its own event rather than stop(): stop() would drop what is still queued for
+    // it (the ERROR that tells the server). Mid-transfer it sends ERROR; dallying after the end it just ends.
+    return () => {
+      if (running()) stopClient('cancelled');
+      unbind();
+    };
+  });
+}

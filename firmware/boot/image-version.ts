@@ -1,5 +1,5 @@
 // Firmware versions a.b.c.d, as Mitel writes them (e.g. 6.4.0.136). The phone's upgrade rule is
-// "differs", not "newer" (DESIGN.md), so equality matters most; ordering is there for tools and logs.
+// "differs", not "newer" (docs/design.md), so equality matters most; ordering is there for tools and logs.
 
 /** Four numbers, each 0..65535 (a u16 in the image header). */
 export type FirmwareVersion = readonly [number, number, number, number];

@@ -1,425 +1,313 @@
-// The phone's TFTP read client: a pure engine. Datagrams come in through receive(), go out through the
-// injected send(), and every timer runs on the injected Clock, so the same code downloads firmware on
-// the virtual clock, in real time, and in tests.
+// The phone's TFTP read client (RFC 1350, options RFC 2347/2348/2349, windowsize RFC 7440) as an XState v5
+// machine:
+//
+//              RRQ again on timeout: requestTries per port, then the next port (20001, then 69);
+//              +----+ 'tftp.unreachable' skips a port at once
+//              v    |
+//   --> [requesting] --OACK taken / ACK 0--> [transferring] ------last (short) block / ACK-->  [done]
+//           |   |                             | receiving  |<-+ in order: store, ACK per window     |
+//           |   +--DATA 1 (RFC 1350 server)-->|   |   ^    |--+ gap: ACK the last in-order once     | dally
+//           |                                 |   v   |    |    timeout: re-ACK (maxRetries)        v
+//           |                                 | deciding   |  block 1 held until 'tftp.accept'   ((closed))
+//           |                                 +------------+
+//           +--ERROR, bad OACK, too large, no answer--> ((failed)) <--ERROR, stalled, too large, bad block
+//   'tftp.abort': from requesting or transferring --> ((aborted)) (ERROR to the server); from done --> ((closed))
+//
+// It never touches the network or a clock. Datagrams go out through the named action `transmit`
+// ({ dstPort, srcPort, bytes }), a no-op until the owner binds it with `tftpClientMachine.provide(...)`;
+// they come in as { type: 'tftp.rx', srcPort, bytes } events. What it has to say (block 1 for a decision,
+// each block to store, progress, done, failed) goes out through the named action `report`, whose default
+// emits it (`actor.on('tftp.data', ...)`). Timers are `after` delays on the actor's clock.
 //
 // Rules it keeps, and why:
 // - Retransmit only on timeout, never in answer to a duplicate (RFC 1123 4.2.3.1): answering duplicates
-//   with duplicates is the Sorcerer's Apprentice, which doubles the traffic at every round.
+//   with duplicates is the Sorcerer's Apprentice, which doubles the traffic at every round. Only a
+//   transition that makes progress re-enters `receiving`, and so restarts its timer.
 // - Window of W blocks (RFC 7440): ACK after every W in-order blocks; on a gap ACK the last in-order
 //   block once, then wait (go-back-N; blocks are streamed to flash in order, never buffered).
 // - One local port (TID) for the whole download, including the fallback from 20001 to 69: a late
 //   answer to the first RRQ is then still a valid transfer of the same file, not a stray.
-import type { Clock, Random, TimerId } from '../hal.ts';
-import { after } from '../clock-interface.ts';
-import {
-  DEFAULT_BLKSIZE,
-  TFTP_ERROR,
-  decodeTftp,
-  encodeTftp,
-  type TftpOptions,
-  type TftpPacket,
-} from './tftp-packet.ts';
+// - After the last ACK it dallies (RFC 1350): a repeat of the final block means that ACK was lost.
+import { and, assign, emit, enqueueActions, raise, setup } from 'xstate';
+import { TFTP_ERROR, decodeTftp, encodeTftp, type TftpPacket } from './tftp-packet.ts';
+import { countSent, doneOf, fromOack, initialContext, lastInOrder, oackProblems, placeOf, readRequest } from './tftp-client-rules.ts';
+import type { Context, TftpClientEmitted, TftpClientEvent, TftpClientInput, TftpClientOutput, TftpFailure, TftpPacketEvent, TftpTransmit } from './tftp-client-types.ts';
 
-export interface TftpClientOptions {
-  blksize?: number;
-  windowsize?: number;
-  /** Seconds (RFC 2349): both ends retransmit after this long. */
-  timeout?: number;
-  /** Ask the server for the file size (RFC 2349), for progress and an early "too large". */
-  tsize?: boolean;
-}
+export type * from './tftp-client-types.ts';
+export { DEFAULT_TFTP_PORTS, tftpLocalPort } from './tftp-client-rules.ts';
 
-export type TftpFailure =
-  | { kind: 'no-answer'; message: string }
-  | { kind: 'timeout'; message: string; received: number }
-  | { kind: 'server-error'; code: number; message: string }
-  | { kind: 'bad-oack'; message: string }
-  | { kind: 'protocol'; message: string }
-  | { kind: 'too-large'; message: string; size: number };
-
-export interface TftpDone {
-  bytes: number;
-  blocks: number;
-  blksize: number;
-  windowsize: number;
-  /** Whether the server answered with an OACK (false: a plain RFC 1350 server). */
-  negotiated: boolean;
-  /** The port that answered the RRQ. */
+type Event = TftpClientEvent | TftpPacketEvent;
+type Args = { context: Context; event: Event };
+/** The params of `sendPacket`: a packet for one of the server's ports. */
+interface Outgoing {
   port: number;
+  packet: TftpPacket;
 }
 
-export type TftpClientState = 'idle' | 'requesting' | 'transferring' | 'done' | 'failed' | 'aborted';
+const packetOf = (e: Event) => (e.type === 'tftp.packet' ? e.packet : undefined);
+const dataOf = (e: Event) => {
+  const p = packetOf(e);
+  return p?.op === 'DATA' ? p : undefined;
+};
+const stranger = (c: Context, e: Event) => e.type === 'tftp.packet' && c.serverTid !== undefined && e.srcPort !== c.serverTid;
+/** DATA with the block number wanted next. */
+const next = (c: Context, e: Event) => {
+  const d = dataOf(e);
+  return d !== undefined && placeOf(c, d.block) === 'next' ? d : undefined;
+};
+const error = (port: number, code: number, message: string): Outgoing => ({ port, packet: { op: 'ERROR', code, message } });
 
-export interface TftpClientConfig {
-  clock: Clock;
-  /** Picks the local port (TID). */
-  random: Random;
-  /** Sends one datagram from `localPort` to the server, on `dstPort`. */
-  send(dstPort: number, bytes: Uint8Array): void;
-  /** The server's address: the caller routes by it; the client names it in its messages. */
-  serverIp: string;
-  file: string;
-  /** Tried in order: each gets `requestTries` RRQs before the next (or `unreachable(port)` skips it). */
-  ports?: readonly number[];
-  /** Options to ask for; none means a plain RFC 1350 request. */
-  options?: TftpClientOptions;
-  /** Retransmit timer when no timeout option is in force. */
-  timeoutMs?: number;
-  requestTries?: number;
-  /** Consecutive timeouts without progress, during the transfer, before giving up. */
-  maxRetries?: number;
-  /** The most the caller can store (a flash slot): larger files fail with ERROR 3 sent. */
-  maxBytes?: number;
-  /** After every in-order block; `total` is the tsize when the server gave one. */
-  onProgress?(received: number, total?: number): void;
-  /** Sees block 1 before it is stored (an image header): 'abort' stops the download. */
-  onFirstBlock?(bytes: Uint8Array): 'continue' | 'abort';
-  /** Each non-empty in-order block, at its offset in the file: stream it, the client keeps nothing. */
-  onData(offset: number, bytes: Uint8Array): void;
-  onDone?(done: TftpDone): void;
-  onError?(failure: TftpFailure): void;
-}
+// The packets, as params of `sendPacket`, and the failures, as params of `recordFailure`: built from the
+// context (and the event) at the moment the action runs.
+const request = ({ context: c }: Args): Outgoing => ({ port: c.ports[c.portIndex], packet: readRequest(c) });
+const ackZero = ({ event }: Args): Outgoing => ({ port: event.type === 'tftp.packet' ? event.srcPort : 0, packet: { op: 'ACK', block: 0 } });
+const ackThisBlock = ({ context: c, event }: Args): Outgoing => ({ port: c.serverTid!, packet: { op: 'ACK', block: dataOf(event)!.block } });
+const ackInOrder = ({ context: c }: Args): Outgoing => ({ port: c.serverTid!, packet: { op: 'ACK', block: lastInOrder(c) } });
+const ackFinal = ({ context: c }: Args): Outgoing => ({ port: c.serverTid!, packet: { op: 'ACK', block: c.finalBlock } });
+const unknownTid = ({ event }: Args): Outgoing => error(event.type === 'tftp.packet' ? event.srcPort : 0, TFTP_ERROR.unknownTid, 'Unknown transfer ID');
+const oackRefusal = ({ context: c, event }: Args) => `OACK refused: ${oackProblems(c, packetOf(event)!).join('; ')}`;
+const refuseOack = (a: Args): Outgoing => error(a.context.serverTid!, TFTP_ERROR.optionRefused, oackRefusal(a));
+const badOack = (a: Args): TftpFailure => ({ kind: 'bad-oack', message: oackRefusal(a) });
+const fileTooLarge = ({ context: c }: Args): Outgoing => error(c.serverTid!, TFTP_ERROR.diskFull, 'File too large');
+const tooLarge = (c: Context, size: number): TftpFailure => ({ kind: 'too-large', message: `${c.file} is ${size} bytes or more, over the ${c.maxBytes} available`, size });
+const tsizeTooLarge = ({ context: c }: Args) => tooLarge(c, c.tsize ?? 0);
+const dataTooLarge = ({ context: c, event }: Args) => tooLarge(c, c.received + (dataOf(event)?.data.length ?? 0));
+const oversized = ({ context: c, event }: Args) => {
+  const d = dataOf(event)!;
+  return `DATA ${d.block} carries ${d.data.length} bytes, more than blksize ${c.blksize}`;
+};
+const serverError = ({ event }: Args): TftpFailure => {
+  const p = packetOf(event);
+  return p?.op === 'ERROR' ? { kind: 'server-error', code: p.code, message: p.message } : { kind: 'protocol', message: 'not an ERROR' };
+};
+const noAnswer = ({ context: c }: Args): TftpFailure => ({ kind: 'no-answer', message: `no answer from ${c.serverIp} on port ${c.ports.join(', ')} for ${c.file}` });
+const stalled = ({ context: c }: Args): TftpFailure => ({
+  kind: 'timeout',
+  message: `transfer of ${c.file} from ${c.serverIp} stalled after ${c.received} bytes`,
+  received: c.received,
+});
+const abortWith = (fallback: string) => ({ context: c, event }: Args): Outgoing =>
+  error(c.serverTid!, event.type === 'tftp.abort' ? (event.code ?? TFTP_ERROR.notDefined) : TFTP_ERROR.notDefined, (event.type === 'tftp.abort' && event.message) || fallback);
 
-export interface TftpClientStats {
-  packetsSent: number;
-  bytesSent: number;
-  rrqsSent: number;
-  acksSent: number;
-  timeouts: number;
-  duplicates: number;
-  gaps: number;
-  wrongTid: number;
-  malformed: number;
-}
+const tftp = setup({
+  types: {
+    context: {} as Context,
+    input: {} as TftpClientInput,
+    events: {} as Event,
+    emitted: {} as TftpClientEmitted,
+    output: {} as TftpClientOutput,
+  },
+  delays: {
+    rto: ({ context }) => context.timeoutMs,
+    /** RFC 1350 dallying: as long as the server may keep resending the final block. */
+    dally: ({ context }) => context.timeoutMs * (context.maxRetries + 1),
+  },
+  guards: {
+    isStrangerNonError: ({ context, event }) => stranger(context, event) && packetOf(event)?.op !== 'ERROR',
+    isStranger: ({ context, event }) => stranger(context, event),
+    isError: ({ event }) => packetOf(event)?.op === 'ERROR',
+    isBadOack: ({ context, event }) => packetOf(event)?.op === 'OACK' && oackProblems(context, packetOf(event)!).length > 0,
+    isOversizedOack: ({ context, event }) => {
+      const p = packetOf(event);
+      return p?.op === 'OACK' && p.options.tsize !== undefined && context.maxBytes !== undefined && p.options.tsize > context.maxBytes;
+    },
+    isOack: ({ event }) => packetOf(event)?.op === 'OACK',
+    isFirstData: ({ event }) => dataOf(event)?.block === 1,
+    isServerData: ({ context, event }) => !stranger(context, event) && dataOf(event) !== undefined,
+    isOversizedData: ({ context, event }) => (dataOf(event)?.data.length ?? 0) > context.blksize,
+    isGap: ({ context, event }) => {
+      const d = dataOf(event);
+      return d !== undefined && placeOf(context, d.block) === 'gap';
+    },
+    /** One gap ACK per gap, however many blocks overtake the missing one. */
+    gapNotYetAcked: ({ context }) => context.gapAckedAt !== context.expected,
+    needsDecision: ({ context, event }) => next(context, event) !== undefined && context.expected === 1 && context.confirmFirstBlock && !context.firstBlockAccepted,
+    overflows: ({ context, event }) => {
+      const d = next(context, event);
+      return d !== undefined && context.maxBytes !== undefined && context.received + d.data.length > context.maxBytes;
+    },
+    isLastBlock: ({ context, event }) => {
+      const d = next(context, event);
+      return d !== undefined && d.data.length < context.blksize;
+    },
+    completesWindow: ({ context, event }) => next(context, event) !== undefined && context.sinceAck + 1 >= context.windowsize,
+    isNextBlock: ({ context, event }) => next(context, event) !== undefined,
+    /** A block already stored, or an OACK again (our ACK 0 was lost: our own timer resends it). */
+    isRepeat: ({ event }) => packetOf(event)?.op === 'DATA' || packetOf(event)?.op === 'OACK',
+    isFinalRepeat: ({ context, event }) => !stranger(context, event) && dataOf(event)?.block === context.finalBlock,
+    requestTriesLeft: ({ context }) => context.retries + 1 < context.requestTries,
+    morePorts: ({ context }) => context.portIndex + 1 < context.ports.length,
+    isCurrentPort: ({ context, event }) => event.type === 'tftp.unreachable' && event.port === context.ports[context.portIndex],
+    retriesLeft: ({ context }) => context.retries + 1 <= context.maxRetries,
+  },
+  actions: {
+    /** The one door out: a datagram to the server. Bound by the owner; a no-op by default. */
+    transmit: (_, _datagram: TftpTransmit) => {},
+    /** The one door for news: emitted by default. */
+    report: emit((_, e: TftpClientEmitted) => e),
+    countMalformed: assign({ stats: ({ context }) => ({ ...context.stats, malformed: context.stats.malformed + 1 }) }),
+    countWrongTid: assign({ stats: ({ context }) => ({ ...context.stats, wrongTid: context.stats.wrongTid + 1 }) }),
+    countDuplicate: assign({ stats: ({ context }) => ({ ...context.stats, duplicates: context.stats.duplicates + 1 }) }),
+    countGap: assign({ stats: ({ context }) => ({ ...context.stats, gaps: context.stats.gaps + 1 }) }),
+    countTimeout: assign(({ context }) => ({ retries: context.retries + 1, stats: { ...context.stats, timeouts: context.stats.timeouts + 1 } })),
+    nextPort: assign(({ context }) => ({ portIndex: context.portIndex + 1, retries: 0 })),
+    adoptServer: assign({ serverTid: ({ event }) => (event.type === 'tftp.packet' ? event.srcPort : undefined) }),
+    takeOack: assign(({ context, event }) => {
+      const p = packetOf(event);
+      return p?.op === 'OACK' ? fromOack(context, p.options) : {};
+    }),
+    // The server ignored our options (or we sent none): RFC 1350 as written, 512 bytes, stop-and-wait,
+    // and our own timer, since a timeout option was not taken either.
+    takePlainDefaults: assign(({ context }) => ({ timeoutMs: context.defaultTimeoutMs })),
+    markGapAcked: assign({ gapAckedAt: ({ context }) => context.expected }),
+    holdBlock: assign({ held: ({ event }) => Array.from(dataOf(event)?.data ?? []) }),
+    acceptFirstBlock: assign({ firstBlockAccepted: true, held: undefined }),
+    markFinal: assign({ finalBlock: ({ event }) => dataOf(event)?.block ?? 0 }),
+    markAborted: assign({ aborted: true }),
+    recordFailure: assign({ failure: (_, failure: TftpFailure) => failure }),
+    /** DATA 1 from a server that ignored the options: handled again, now as the transfer's first block. */
+    replay: raise(({ event }) => event),
+  },
+});
 
-export const DEFAULT_TFTP_PORTS: readonly number[] = [20001, 69];
-const DEFAULT_TIMEOUT_MS = 2000;
-const DEFAULT_REQUEST_TRIES = 3;
-const DEFAULT_MAX_RETRIES = 5;
-/** Local ports come from the IANA dynamic range. */
-const EPHEMERAL = [49152, 65535] as const;
-/** Half the block-number space: nearer ahead is a gap, nearer behind a duplicate. */
-const HALF = 0x8000;
+export const tftpClientMachine = tftp
+  .extend<{ screen: undefined; sendPacket: Outgoing; storeBlock: undefined; replayHeld: undefined }>({
+    actions: {
+      // Every datagram is decoded once, here. UDP checksums already caught corruption: garbage is a
+      // confused peer, not worth a fight; it is counted and dropped.
+      screen: enqueueActions(({ event, enqueue }) => {
+        if (event.type !== 'tftp.rx') return;
+        const decoded = decodeTftp(event.bytes);
+        if (decoded.ok) enqueue.raise({ type: 'tftp.packet', srcPort: event.srcPort, packet: decoded.packet });
+        else enqueue('countMalformed');
+      }),
+      sendPacket: enqueueActions(({ context, enqueue }, { port, packet }) => {
+        const bytes = encodeTftp(packet);
+        enqueue.assign({ stats: countSent(context.stats, packet, bytes.length), sinceAck: packet.op === 'ACK' ? 0 : context.sinceAck });
+        enqueue({ type: 'transmit', params: { dstPort: port, srcPort: context.localPort, bytes } });
+      }),
+      // An in-order block: to the owner at its offset (an empty last block has nothing to store), then
+      // counted, then the progress.
+      storeBlock: enqueueActions(({ context, event, enqueue }) => {
+        const d = dataOf(event);
+        if (!d) return;
+        if (d.data.length > 0) enqueue({ type: 'report', params: { type: 'tftp.data', offset: context.received, bytes: d.data } });
+        const received = context.received + d.data.length;
+        enqueue.assign({ received, expected: context.expected + 1, sinceAck: context.sinceAck + 1, retries: 0 });
+        enqueue({ type: 'report', params: { type: 'tftp.progress', received, total: context.tsize } });
+      }),
+      replayHeld: enqueueActions(({ context, enqueue }) => {
+        if (context.held === undefined || context.serverTid === undefined) return;
+        enqueue.raise({ type: 'tftp.packet', srcPort: context.serverTid, packet: { op: 'DATA', block: 1, data: Uint8Array.from(context.held) } });
+      }),
+    },
+  })
+  .createMachine({
+    id: 'tftp',
+    context: ({ input }) => initialContext(input),
+    on: { 'tftp.rx': { actions: 'screen' } },
+    initial: 'requesting',
+    states: {
+      requesting: {
+        entry: { type: 'sendPacket', params: request },
+        after: {
+          rto: [
+            { guard: 'requestTriesLeft', target: 'requesting', reenter: true, actions: 'countTimeout' },
+            { guard: 'morePorts', target: 'requesting', reenter: true, actions: ['countTimeout', 'nextPort'] },
+            { target: 'failed', actions: ['countTimeout', { type: 'recordFailure', params: noAnswer }] },
+          ],
+        },
+        on: {
+          'tftp.unreachable': [
+            { guard: and(['isCurrentPort', 'morePorts']), target: 'requesting', reenter: true, actions: 'nextPort' },
+            { guard: 'isCurrentPort', target: 'failed', actions: { type: 'recordFailure', params: noAnswer } },
+          ],
+          'tftp.packet': [
+            { guard: 'isError', target: 'failed', actions: { type: 'recordFailure', params: serverError } },
+            { guard: 'isBadOack', target: 'failed', actions: ['adoptServer', { type: 'sendPacket', params: refuseOack }, { type: 'recordFailure', params: badOack }] },
+            {
+              guard: 'isOversizedOack',
+              target: 'failed',
+              actions: ['adoptServer', 'takeOack', { type: 'sendPacket', params: fileTooLarge }, { type: 'recordFailure', params: tsizeTooLarge }],
+            },
+            { guard: 'isOack', target: 'transferring', actions: ['adoptServer', 'takeOack', { type: 'sendPacket', params: ackZero }] },
+            { guard: 'isFirstData', target: 'transferring', actions: ['adoptServer', 'takePlainDefaults', 'replay'] },
+          ],
+          'tftp.abort': { target: 'aborted', actions: 'markAborted' },
+        },
+      },
+      transferring: {
+        initial: 'receiving',
+        on: {
+          'tftp.packet': [
+            // RFC 1350: a packet from a stranger gets ERROR 5 and must not disturb the transfer. An ERROR is
+            // never answered, or two confused hosts could ping-pong forever.
+            { guard: 'isStrangerNonError', actions: ['countWrongTid', { type: 'sendPacket', params: unknownTid }] },
+            { guard: 'isStranger' },
+            { guard: 'isError', target: 'failed', actions: { type: 'recordFailure', params: serverError } },
+            {
+              guard: 'isOversizedData',
+              target: 'failed',
+              actions: [
+                { type: 'sendPacket', params: (a) => error(a.context.serverTid!, TFTP_ERROR.illegalOperation, oversized(a)) },
+                { type: 'recordFailure', params: (a) => ({ kind: 'protocol', message: oversized(a) }) },
+              ],
+            },
+            { guard: and(['isGap', 'gapNotYetAcked']), target: '.receiving', actions: ['countGap', 'markGapAcked', { type: 'sendPacket', params: ackInOrder }] },
+            { guard: 'isGap', actions: 'countGap' },
+            { guard: 'needsDecision', target: '.deciding', actions: ['holdBlock', { type: 'report', params: ({ event }) => ({ type: 'tftp.firstBlock', bytes: dataOf(event)!.data }) }] },
+            { guard: 'overflows', target: 'failed', actions: [{ type: 'sendPacket', params: fileTooLarge }, { type: 'recordFailure', params: dataTooLarge }] },
+            { guard: 'isLastBlock', target: 'done', actions: ['storeBlock', { type: 'sendPacket', params: ackThisBlock }, 'markFinal'] },
+            { guard: 'completesWindow', target: '.receiving', actions: ['storeBlock', { type: 'sendPacket', params: ackThisBlock }] },
+            { guard: 'isNextBlock', target: '.receiving', actions: 'storeBlock' },
+            { guard: 'isRepeat', actions: 'countDuplicate' },
+          ],
+          'tftp.abort': { target: 'aborted', actions: ['markAborted', { type: 'sendPacket', params: abortWith('Transfer aborted by client') }] },
+        },
+        states: {
+          receiving: {
+            after: {
+              rto: [
+                // Re-ACK the last in-order block: the server restarts its window right after it.
+                { guard: 'retriesLeft', target: 'receiving', reenter: true, actions: ['countTimeout', 'markGapAcked', { type: 'sendPacket', params: ackInOrder }] },
+                { target: '#tftp.failed', actions: ['countTimeout', { type: 'sendPacket', params: (a) => error(a.context.serverTid!, TFTP_ERROR.notDefined, 'Timed out') }, { type: 'recordFailure', params: stalled }] },
+              ],
+            },
+          },
+          // Block 1 is with the owner (an image header to judge). The rest of the first window is
+          // dropped meanwhile; the server sends it again after our ACK.
+          deciding: {
+            on: {
+              'tftp.packet': { guard: 'isServerData' },
+              'tftp.accept': { target: 'receiving', actions: ['replayHeld', 'acceptFirstBlock'] },
+              'tftp.abort': { target: '#tftp.aborted', actions: ['markAborted', { type: 'sendPacket', params: abortWith('Download not wanted') }] },
+            },
+          },
+        },
+      },
+      done: {
+        entry: { type: 'report', params: ({ context }) => ({ type: 'tftp.done', done: doneOf(context) }) },
+        after: { dally: 'closed' },
+        on: {
+          // the owner is done with it: nothing to tell the server, the transfer is complete
+          'tftp.abort': 'closed',
+          'tftp.packet': [
+            // a late duplicate RRQ started a second transfer: end it now rather than let it time out
+            { guard: 'isStrangerNonError', actions: { type: 'sendPacket', params: unknownTid } },
+            // only the final block is answered: its repeat means the server missed our last ACK
+            { guard: 'isFinalRepeat', actions: { type: 'sendPacket', params: ackFinal } },
+          ],
+        },
+      },
+      closed: { type: 'final' },
+      failed: {
+        type: 'final',
+        entry: { type: 'report', params: ({ context }) => ({ type: 'tftp.failed', failure: context.failure! }) },
+      },
+      aborted: { type: 'final' },
+    },
+    output: ({ context }) =>
+      context.failure ? { result: 'failed', failure: context.failure } : context.aborted ? { result: 'aborted' } : { result: 'done', done: doneOf(context) },
+  });
 
-export class TftpClient {
-  readonly localPort: number;
-  readonly serverIp: string;
-  readonly stats: TftpClientStats = {
-    packetsSent: 0,
-    bytesSent: 0,
-    rrqsSent: 0,
-    acksSent: 0,
-    timeouts: 0,
-    duplicates: 0,
-    gaps: 0,
-    wrongTid: 0,
-    malformed: 0,
-  };
-
-  private st: TftpClientState = 'idle';
-  private readonly ports: readonly number[];
-  private portIndex = 0;
-  private serverTid: number | undefined;
-  private timer: TimerId | undefined;
-  private retries = 0;
-  private blksize = DEFAULT_BLKSIZE;
-  private windowsize = 1;
-  private timeoutMs: number;
-  private negotiated = false;
-  private tsize: number | undefined;
-  /** Absolute number (1-based, no wrap) of the next block wanted. */
-  private expected = 1;
-  private received = 0;
-  private sinceAck = 0;
-  /** `expected` when we last sent a gap ACK: one ACK per gap, however many blocks overtake. */
-  private gapAckedAt = 0;
-  /** Until when a repeat of the final block is re-ACKed (our last ACK may have been lost). */
-  private dallyUntil = 0;
-  private finalBlock = 0;
-
-  constructor(private readonly cfg: TftpClientConfig) {
-    this.serverIp = cfg.serverIp;
-    this.ports = cfg.ports && cfg.ports.length > 0 ? cfg.ports : DEFAULT_TFTP_PORTS;
-    this.localPort = cfg.random.int(EPHEMERAL[0], EPHEMERAL[1]);
-    const asked = cfg.options?.timeout;
-    this.timeoutMs = asked !== undefined ? asked * 1000 : (cfg.timeoutMs ?? DEFAULT_TIMEOUT_MS);
-  }
-
-  get state(): TftpClientState {
-    return this.st;
-  }
-
-  /** The port that answered (the server's TID), once one has. */
-  get serverPort(): number | undefined {
-    return this.serverTid;
-  }
-
-  /** Sends the RRQ to the first port. */
-  start(): void {
-    if (this.st !== 'idle') return;
-    this.st = 'requesting';
-    this.sendRequest();
-  }
-
-  /** Stops the download; the server is told with an ERROR when it has answered. Reports nothing. */
-  abort(message = 'Transfer aborted by client', code: number = TFTP_ERROR.notDefined): void {
-    if (this.st !== 'requesting' && this.st !== 'transferring') return;
-    if (this.serverTid !== undefined) this.sendPacket(this.serverTid, { op: 'ERROR', code, message });
-    this.stop('aborted');
-  }
-
-  /**
-   * An ICMP port unreachable for `port`: nobody listens there, so skip to the next port now rather
-   * than after the timeouts a silent port costs.
-   */
-  unreachable(port: number): void {
-    if (this.st === 'requesting' && this.ports[this.portIndex] === port) this.nextPort();
-  }
-
-  /** One datagram for `localPort`, from the server's address and `srcPort`. */
-  receive(srcPort: number, bytes: Uint8Array): void {
-    if (this.st === 'idle' || this.st === 'failed' || this.st === 'aborted') return;
-    const decoded = decodeTftp(bytes);
-    if (!decoded.ok) {
-      // UDP checksums already caught corruption; garbage here is a confused peer, not worth a fight
-      this.stats.malformed++;
-      return;
-    }
-    const p = decoded.packet;
-    if (this.st === 'done') return this.dally(srcPort, p);
-    if (this.serverTid === undefined) return this.firstAnswer(srcPort, p);
-    if (srcPort !== this.serverTid) {
-      // RFC 1350: a packet from a stranger gets ERROR 5 and must not disturb the transfer.
-      // An ERROR is never answered, or two confused hosts could ping-pong forever.
-      if (p.op !== 'ERROR') {
-        this.stats.wrongTid++;
-        this.sendPacket(srcPort, { op: 'ERROR', code: TFTP_ERROR.unknownTid, message: 'Unknown transfer ID' });
-      }
-      return;
-    }
-    if (p.op === 'DATA') this.onDataPacket(p.block, p.data);
-    else if (p.op === 'ERROR') this.serverError(p.code, p.message);
-    else if (p.op === 'OACK') this.stats.duplicates++; // our ACK 0 was lost: our own timer resends it
-  }
-
-  // -------------------------------------------------------------------------------------------------
-  // Request phase
-
-  private sendRequest(): void {
-    const o = this.cfg.options ?? {};
-    const options: TftpOptions = {};
-    if (o.blksize !== undefined) options.blksize = o.blksize;
-    if (o.timeout !== undefined) options.timeout = o.timeout;
-    if (o.tsize) options.tsize = 0; // RFC 2349: a reader asks with 0
-    if (o.windowsize !== undefined) options.windowsize = o.windowsize;
-    this.stats.rrqsSent++;
-    this.sendPacket(this.ports[this.portIndex], { op: 'RRQ', file: this.cfg.file, mode: 'octet', options, others: [] });
-    this.armTimer();
-  }
-
-  private nextPort(): void {
-    this.portIndex++;
-    this.retries = 0;
-    if (this.portIndex >= this.ports.length) {
-      this.fail({
-        kind: 'no-answer',
-        message: `no answer from ${this.serverIp} on port ${this.ports.join(', ')} for ${this.cfg.file}`,
-      });
-      return;
-    }
-    this.sendRequest();
-  }
-
-  private firstAnswer(srcPort: number, p: TftpPacket): void {
-    if (p.op === 'ERROR') return this.serverError(p.code, p.message);
-    if (p.op === 'OACK') {
-      this.serverTid = srcPort;
-      return this.acceptOack(p.options, p.others.map((o) => `${o.name}=${o.value}`));
-    }
-    if (p.op === 'DATA' && p.block === 1) {
-      // The server ignored our options (or we sent none): RFC 1350 as written, 512 bytes, stop-and-wait.
-      this.serverTid = srcPort;
-      this.st = 'transferring';
-      this.timeoutMs = this.cfg.timeoutMs ?? DEFAULT_TIMEOUT_MS; // a timeout option was not taken either
-      this.onDataPacket(p.block, p.data);
-    }
-    // anything else before a server has answered is noise
-  }
-
-  private acceptOack(options: TftpOptions, others: string[]): void {
-    const asked = this.cfg.options ?? {};
-    const problems = [...others.map((o) => `unrequested or invalid option ${o}`)];
-    if (options.blksize !== undefined && (asked.blksize === undefined || options.blksize > asked.blksize)) {
-      problems.push(`blksize ${options.blksize} not within the ${asked.blksize ?? 'unrequested'} asked`);
-    }
-    if (options.windowsize !== undefined && (asked.windowsize === undefined || options.windowsize > asked.windowsize)) {
-      problems.push(`windowsize ${options.windowsize} not within the ${asked.windowsize ?? 'unrequested'} asked`);
-    }
-    if (options.timeout !== undefined && options.timeout !== asked.timeout) {
-      problems.push(`timeout ${options.timeout} differs from the ${asked.timeout ?? 'unrequested'} asked`);
-    }
-    if (options.tsize !== undefined && !asked.tsize) problems.push('tsize not requested');
-    if (problems.length > 0) {
-      const message = `OACK refused: ${problems.join('; ')}`;
-      this.sendPacket(this.serverTid!, { op: 'ERROR', code: TFTP_ERROR.optionRefused, message });
-      return this.fail({ kind: 'bad-oack', message });
-    }
-    // An option left out of the OACK was declined: its RFC 1350 default applies.
-    this.negotiated = true;
-    this.blksize = options.blksize ?? DEFAULT_BLKSIZE;
-    this.windowsize = options.windowsize ?? 1;
-    if (options.timeout === undefined) this.timeoutMs = this.cfg.timeoutMs ?? DEFAULT_TIMEOUT_MS;
-    this.tsize = options.tsize;
-    if (this.tsize !== undefined && this.cfg.maxBytes !== undefined && this.tsize > this.cfg.maxBytes) {
-      return this.tooLarge(this.tsize);
-    }
-    this.st = 'transferring';
-    this.retries = 0;
-    this.sendAck(0);
-    this.armTimer();
-  }
-
-  // -------------------------------------------------------------------------------------------------
-  // Transfer phase
-
-  private onDataPacket(block: number, data: Uint8Array): void {
-    if (data.length > this.blksize) {
-      const message = `DATA ${block} carries ${data.length} bytes, more than blksize ${this.blksize}`;
-      this.sendPacket(this.serverTid!, { op: 'ERROR', code: TFTP_ERROR.illegalOperation, message });
-      return this.fail({ kind: 'protocol', message });
-    }
-    const ahead = (block - this.expected) & 0xffff;
-    if (ahead !== 0) {
-      if (ahead < HALF) this.gap();
-      else this.stats.duplicates++; // already stored; a lost ACK is repaired by our timer, not by echoing
-      return;
-    }
-    if (this.expected === 1 && this.cfg.onFirstBlock) {
-      if (this.cfg.onFirstBlock(data) === 'abort') return this.abort('Download not wanted');
-      if (this.st !== 'transferring') return;
-    }
-    const max = this.cfg.maxBytes;
-    if (max !== undefined && this.received + data.length > max) return this.tooLarge(this.received + data.length);
-
-    if (data.length > 0) {
-      this.cfg.onData(this.received, data); // an empty last block has nothing to store
-      if (this.st !== 'transferring') return; // the callback aborted
-    }
-    this.received += data.length;
-    this.expected++;
-    this.sinceAck++;
-    this.retries = 0;
-    this.cfg.onProgress?.(this.received, this.tsize);
-    if (this.st !== 'transferring') return;
-
-    if (data.length < this.blksize) return this.finish(block);
-    if (this.sinceAck >= this.windowsize) this.sendAck(block);
-    this.armTimer();
-  }
-
-  /** A block from beyond `expected`: some were lost. Ask once for the window to restart after them. */
-  private gap(): void {
-    this.stats.gaps++;
-    if (this.gapAckedAt === this.expected) return;
-    this.gapAckedAt = this.expected;
-    this.sendAck((this.expected - 1) & 0xffff);
-    this.armTimer();
-  }
-
-  private finish(block: number): void {
-    this.sendAck(block);
-    this.clearTimer();
-    this.st = 'done';
-    this.finalBlock = block;
-    // RFC 1350 dallying: if this last ACK is lost the server resends the final block; answer those
-    // for as long as the server may keep trying. A timestamp, not a timer: nothing stays scheduled.
-    this.dallyUntil = this.cfg.clock.now() + this.timeoutMs * ((this.cfg.maxRetries ?? DEFAULT_MAX_RETRIES) + 1);
-    this.cfg.onDone?.({
-      bytes: this.received,
-      blocks: this.expected - 1,
-      blksize: this.blksize,
-      windowsize: this.windowsize,
-      negotiated: this.negotiated,
-      port: this.serverTid!,
-    });
-  }
-
-  private dally(srcPort: number, p: TftpPacket): void {
-    if (this.cfg.clock.now() > this.dallyUntil) return;
-    if (srcPort !== this.serverTid) {
-      // a late duplicate RRQ started a second transfer: end it now rather than let it time out
-      if (p.op !== 'ERROR') this.sendPacket(srcPort, { op: 'ERROR', code: TFTP_ERROR.unknownTid, message: 'Unknown transfer ID' });
-      return;
-    }
-    // only the final block is answered: its repeat means the server missed our last ACK
-    if (p.op === 'DATA' && p.block === this.finalBlock) this.sendAck(this.finalBlock);
-  }
-
-  private sendAck(block: number): void {
-    this.sinceAck = 0;
-    this.stats.acksSent++;
-    this.sendPacket(this.serverTid!, { op: 'ACK', block });
-  }
-
-  // -------------------------------------------------------------------------------------------------
-  // Timer: the only source of retransmissions
-
-  private armTimer(): void {
-    this.clearTimer();
-    this.timer = after(this.cfg.clock, this.timeoutMs, () => this.onTimeout());
-  }
-
-  private clearTimer(): void {
-    this.cfg.clock.clearTimeout(this.timer);
-    this.timer = undefined;
-  }
-
-  private onTimeout(): void {
-    this.timer = undefined;
-    this.stats.timeouts++;
-    this.retries++;
-    if (this.st === 'requesting') {
-      if (this.retries >= (this.cfg.requestTries ?? DEFAULT_REQUEST_TRIES)) return this.nextPort();
-      return this.sendRequest();
-    }
-    if (this.st !== 'transferring') return;
-    if (this.retries > (this.cfg.maxRetries ?? DEFAULT_MAX_RETRIES)) {
-      const message = `transfer of ${this.cfg.file} from ${this.serverIp} stalled after ${this.received} bytes`;
-      this.sendPacket(this.serverTid!, { op: 'ERROR', code: TFTP_ERROR.notDefined, message: 'Timed out' });
-      return this.fail({ kind: 'timeout', message, received: this.received });
-    }
-    // Re-ACK the last in-order block: the server restarts its window right after it.
-    this.gapAckedAt = this.expected;
-    this.sendAck((this.expected - 1) & 0xffff);
-    this.armTimer();
-  }
-
-  // -------------------------------------------------------------------------------------------------
-
-  private serverError(code: number, message: string): void {
-    this.fail({ kind: 'server-error', code, message });
-  }
-
-  private tooLarge(size: number): void {
-    const message = `${this.cfg.file} is ${size} bytes or more, over the ${this.cfg.maxBytes} available`;
-    this.sendPacket(this.serverTid!, { op: 'ERROR', code: TFTP_ERROR.diskFull, message: 'File too large' });
-    this.fail({ kind: 'too-large', message, size });
-  }
-
-  private fail(failure: TftpFailure): void {
-    this.stop('failed');
-    this.cfg.onError?.(failure);
-  }
-
-  private stop(state: 'failed' | 'aborted'): void {
-    this.clearTimer();
-    this.st = state;
-  }
-
-  private sendPacket(port: number, p: TftpPacket): void {
-    const bytes = encodeTftp(p);
-    this.stats.packetsSent++;
-    this.stats.bytesSent += bytes.length;
-    this.cfg.send(port, bytes);
-  }
-}
+export type TftpClientMachine = typeof tftpClientMachine;

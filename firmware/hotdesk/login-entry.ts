@@ -3,7 +3,6 @@
 // the key that ends a field depends on the model: `#` on dial sets, OK elsewhere.
 import type { LoginMethod } from '../profile.ts';
 import type { HotdeskStrings } from '../display/strings.ts';
-import type { PinBuffer } from './pin-buffer.ts';
 
 /** Extensions are short digit strings; a cap keeps a stuck key from growing the entry forever. */
 export const MAX_EXT_DIGITS = 10;
@@ -29,7 +28,7 @@ export function extScreen(s: HotdeskStrings, ext: string): string[] {
   return [s.enterExt, ext];
 }
 
-/** Only the mask reaches the display: the digits themselves never leave the PinBuffer here. */
-export function pinScreen(s: HotdeskStrings, pin: PinBuffer): string[] {
-  return [s.enterPin, pin.masked()];
+/** Only the mask reaches the display: the session knows how many digits, never which (pin-pad.ts). */
+export function pinScreen(s: HotdeskStrings, length: number): string[] {
+  return [s.enterPin, '*'.repeat(length)];
 }

@@ -3,20 +3,7 @@
 // logout-request with logout-notice when it is done or logout-refused: `busy` means it happens when
 // the call ends (a logout-notice follows), `ringing` means not now.
 import type { HotdeskStrings } from '../display/strings.ts';
-import type { LogoutNotice, LogoutReason, LogoutRefusal, Message } from '../signalling/messages.ts';
-
-export type LogoutOutcome = { kind: 'done' } | { kind: 'refused'; reason: LogoutRefusal };
-
-export class LogoutProtocolError extends Error {
-  override readonly name = 'LogoutProtocolError';
-}
-
-export async function logoutExchange(link: { request(msg: Message): Promise<Message> }, ext: string, reason: LogoutReason): Promise<LogoutOutcome> {
-  const answer = await link.request({ type: 'logout-request', reason, ext });
-  if (answer.type === 'logout-notice') return { kind: 'done' };
-  if (answer.type === 'logout-refused') return { kind: 'refused', reason: answer.reason };
-  throw new LogoutProtocolError(`logout-request answered by ${answer.type}`);
-}
+import type { LogoutNotice, LogoutRefusal } from '../signalling/messages.ts';
 
 /** What a refused logout shows. */
 export function refusedScreen(s: HotdeskStrings, reason: LogoutRefusal, ext: string): string[] {
@@ -36,6 +23,3 @@ export function refusedScreen(s: HotdeskStrings, reason: LogoutRefusal, ext: str
 export function noticeScreen(s: HotdeskStrings, n: LogoutNotice): string[] {
   return n.byDn !== '' ? [s.reason[n.reason], n.byDn] : [s.reason[n.reason]];
 }
-
-/** Result and notice screens stay up this long. */
-export const NOTICE_MS = 3000;

@@ -1,27 +1,46 @@
-// What the scenario runner and the panel read from a running hot desk machine: the user, the keys
-// shown with their labels, the softkeys offered, where the phone is registered. Plain data, no PIN.
-import type { HotdeskContext, HotdeskUser } from './types.ts';
+// What the scenario runner and the panel read of a phone in service: the user, the keys shown with their
+// labels, the softkeys offered, where the phone is registered. Plain data, no PIN. Each owner publishes
+// its part through a named effect (the board collects them); nobody reads another actor's snapshot.
+import type { HotdeskUser } from './session.ts';
+import type { KeysView } from '../keys/machine.ts';
+import type { ServiceView } from '../service/machine.ts';
 
-export interface HotdeskView {
+export type { HotdeskUser } from './session.ts';
+
+export interface HotdeskView extends KeysView, ServiceView {
   user: HotdeskUser | undefined;
-  keys: { id: string; label: string; type: string; dn: string }[];
-  hiddenLines: string[];
   softkeys: string[];
-  pkmEnabled: boolean;
-  server: string;
-  controllerId: string;
-  failedOver: boolean;
 }
 
-export function hotdeskView(ctx: HotdeskContext): HotdeskView {
-  return {
-    user: ctx.user ? { ...ctx.user } : undefined,
-    keys: ctx.keys.map((k) => ({ id: k.id, label: k.label, type: k.type, dn: k.dn })),
-    hiddenLines: ctx.hiddenLines.map((k) => k.dn),
-    softkeys: [...ctx.softkeys],
-    pkmEnabled: ctx.pkmEnabled,
-    server: `${ctx.server.ip}:${ctx.server.port}`,
-    controllerId: ctx.controllerId,
-    failedOver: ctx.failedOver,
-  };
+/** The parts as the owners last published them; undefined until the phone is in service. */
+export class PublishedView {
+  private service?: ServiceView;
+  private keys: KeysView = { keys: [], hiddenLines: [], pkmEnabled: true };
+  private user: HotdeskUser | undefined;
+  private softkeys: string[] = [];
+
+  reset(): void {
+    this.service = undefined;
+    this.keys = { keys: [], hiddenLines: [], pkmEnabled: true };
+    this.user = undefined;
+    this.softkeys = [];
+  }
+
+  setService(v: ServiceView): void {
+    this.service = { ...v };
+  }
+  setKeys(v: KeysView): void {
+    this.keys = { keys: v.keys.map((k) => ({ ...k })), hiddenLines: [...v.hiddenLines], pkmEnabled: v.pkmEnabled };
+  }
+  setUser(user: HotdeskUser | undefined): void {
+    this.user = user ? { ...user } : undefined;
+  }
+  setSoftkeys(labels: readonly string[]): void {
+    this.softkeys = [...labels];
+  }
+
+  get view(): HotdeskView | undefined {
+    if (!this.service) return undefined;
+    return { user: this.user ? { ...this.user } : undefined, ...this.keys, keys: this.keys.keys.map((k) => ({ ...k })), softkeys: [...this.softkeys], ...this.service };
+  }
 }

@@ -81,6 +81,14 @@ export class LampBank {
     return 'changed';
   }
 
+  /**
+   * The LED driver's power-on reset: every lamp dark. Only the device itself calls this, at each boot;
+   * once the firmware runs, the keys machine is the one writer of lamps.
+   */
+  reset(): void {
+    for (const key of this.lamps.keys()) this.set(key, 'off');
+  }
+
   /** The lamp's cadence and phase origin ('off' from 0 for a lamp never set). */
   get(key: string): LampSetting {
     const lamp = this.lamps.get(key);

@@ -30,47 +30,79 @@ export type AssemblyResult =
   | { ok: true; payload: Uint8Array }
   | { ok: false; reason: 'incomplete' | 'bad-length' | 'bad-crc'; detail: string };
 
-/** One transfer's worth of blocks, from its key-layout-begin to the verified payload. */
-export class KeyLayoutAssembler {
-  private readonly parts = new Map<number, Uint8Array>();
+/** One transfer's worth of blocks as plain data (a machine's context can hold it). */
+export interface Assembly {
+  readonly begin: KeyLayoutBegin;
+  /** Block index -> its bytes, for the blocks in so far. */
+  readonly parts: Readonly<Record<number, Uint8Array>>;
+}
 
-  constructor(readonly begin: KeyLayoutBegin) {}
+export function startAssembly(begin: KeyLayoutBegin): Assembly {
+  return { begin, parts: {} };
+}
+
+/** The assembly with `block` in, and what became of the block (a repeat or a stray changes nothing). */
+export function acceptBlock(a: Assembly, block: KeyLayoutBlock): { assembly: Assembly; verdict: BlockVerdict } {
+  if (block.index >= a.begin.totalBlocks) return { assembly: a, verdict: 'out-of-range' };
+  // a repeat of a block already held (a retransmission after the answer was lost) changes nothing
+  if (Object.hasOwn(a.parts, block.index)) return { assembly: a, verdict: 'duplicate' };
+  return { assembly: { begin: a.begin, parts: { ...a.parts, [block.index]: block.bytes.slice() } }, verdict: 'stored' };
+}
+
+export function blocksIn(a: Assembly): number {
+  return Object.keys(a.parts).length;
+}
+
+export function isComplete(a: Assembly): boolean {
+  return blocksIn(a) === a.begin.totalBlocks;
+}
+
+/** The verified payload, or why there is none: nothing partial or corrupt is ever handed over. */
+export function finishAssembly(a: Assembly): AssemblyResult {
+  const received = blocksIn(a);
+  if (received !== a.begin.totalBlocks) {
+    return { ok: false, reason: 'incomplete', detail: `${received} of ${a.begin.totalBlocks} blocks` };
+  }
+  let length = 0;
+  for (let i = 0; i < a.begin.totalBlocks; i++) length += a.parts[i].length;
+  if (length !== a.begin.totalLength) {
+    return { ok: false, reason: 'bad-length', detail: `${length} bytes, announced ${a.begin.totalLength}` };
+  }
+  const payload = new Uint8Array(length);
+  for (let i = 0, at = 0; i < a.begin.totalBlocks; i++) {
+    payload.set(a.parts[i], at);
+    at += a.parts[i].length;
+  }
+  const crc = crc32(payload);
+  if (crc !== a.begin.crc32) {
+    return { ok: false, reason: 'bad-crc', detail: `crc 0x${crc.toString(16)}, announced 0x${a.begin.crc32.toString(16)}` };
+  }
+  return { ok: true, payload };
+}
+
+/** The same, as an object for code that keeps one transfer at a time (the controller's test peers). */
+export class KeyLayoutAssembler {
+  private assembly: Assembly;
+
+  constructor(readonly begin: KeyLayoutBegin) {
+    this.assembly = startAssembly(begin);
+  }
 
   accept(block: KeyLayoutBlock): BlockVerdict {
-    if (block.index >= this.begin.totalBlocks) return 'out-of-range';
-    // a repeat of a block already held (a retransmission after the answer was lost) changes nothing
-    if (this.parts.has(block.index)) return 'duplicate';
-    this.parts.set(block.index, block.bytes.slice());
-    return 'stored';
+    const r = acceptBlock(this.assembly, block);
+    this.assembly = r.assembly;
+    return r.verdict;
   }
 
   get received(): number {
-    return this.parts.size;
+    return blocksIn(this.assembly);
   }
 
   get complete(): boolean {
-    return this.parts.size === this.begin.totalBlocks;
+    return isComplete(this.assembly);
   }
 
   finish(): AssemblyResult {
-    if (!this.complete) {
-      return { ok: false, reason: 'incomplete', detail: `${this.parts.size} of ${this.begin.totalBlocks} blocks` };
-    }
-    let length = 0;
-    for (const part of this.parts.values()) length += part.length;
-    if (length !== this.begin.totalLength) {
-      return { ok: false, reason: 'bad-length', detail: `${length} bytes, announced ${this.begin.totalLength}` };
-    }
-    const payload = new Uint8Array(length);
-    for (let i = 0, at = 0; i < this.begin.totalBlocks; i++) {
-      const part = this.parts.get(i)!;
-      payload.set(part, at);
-      at += part.length;
-    }
-    const crc = crc32(payload);
-    if (crc !== this.begin.crc32) {
-      return { ok: false, reason: 'bad-crc', detail: `crc 0x${crc.toString(16)}, announced 0x${this.begin.crc32.toString(16)}` };
-    }
-    return { ok: true, payload };
+    return finishAssembly(this.assembly);
   }
 }

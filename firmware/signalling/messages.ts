@@ -45,7 +45,7 @@ export const HEADER_BYTES = 12;
  * The largest datagram: IPv4 has no fragments on our link, so a message must fit one 1500-byte
  * Ethernet payload after the 20-byte IP and 8-byte UDP headers.
  */
-/** The UDP port phones and controllers signal on (DESIGN.md; `call_srv` may name another). */
+/** The UDP port phones and controllers signal on (docs/design.md; `call_srv` may name another). */
 export const SIGNALLING_PORT = 6800;
 export const MAX_DATAGRAM_BYTES = 1500 - 20 - 8;
 

@@ -60,6 +60,8 @@ export interface TransactionsOptions {
 export interface RequestOptions {
   /** Overrides the default tries for this request (a health-check may want 1). */
   tries?: number;
+  /** Who asked: `cancel(owner)` abandons only that owner's requests (each owner decides what a re-home means). */
+  owner?: unknown;
 }
 
 /** The request got no answer after its last try. */
@@ -108,6 +110,7 @@ interface Pending {
   sent: number;
   intervalMs: number;
   timer: TimerId;
+  owner: unknown;
   resolve: (msg: Message) => void;
   reject: (err: Error) => void;
 }
@@ -176,6 +179,7 @@ export class Transactions {
         sent: 1,
         intervalMs: this.firstIntervalMs,
         timer: 0,
+        owner: opts.owner,
         resolve,
         reject,
       };
@@ -195,10 +199,19 @@ export class Transactions {
     this.transport.send(dst.ip, dst.port, bytes);
   }
 
-  /** Abandons every outstanding request (re-homing, power-off): timers stop, promises reject. */
+  /** Abandons every outstanding request (power-off): timers stop, promises reject. */
   cancelAll(): void {
-    const all = [...this.pending.values()];
-    this.pending.clear();
+    this.cancelWhere(() => true);
+  }
+
+  /** Abandons the outstanding requests one owner made (see RequestOptions.owner). */
+  cancel(owner: unknown): void {
+    this.cancelWhere((p) => p.owner === owner);
+  }
+
+  private cancelWhere(match: (p: Pending) => boolean): void {
+    const all = [...this.pending.values()].filter(match);
+    for (const p of all) this.pending.delete(p.txid);
     for (const p of all) {
       this.clock.clearTimeout(p.timer);
       p.reject(new TransactionCancelled(p.type, p.dst));

@@ -1,7 +1,7 @@
 // What a scenario's `controller:` step can do to the far end while the phone runs: take a service down or
 // bring it back, kill or revive a controller of the cluster, change a line's state, log users out. Each
 // action is checked, so a typo fails the step with a clear message.
-import type { LineState, UserFeature } from './call-server.ts';
+import type { LineState, UserFeature } from './call-server/call-server.ts';
 import type { Controller } from './controller.ts';
 
 type Args = Record<string, unknown>;
@@ -46,7 +46,7 @@ export function applyControllerAction(controller: Controller, action: Args): voi
         break;
       }
       case 'blf': {
-        // the DESIGN.md example: a monitored DN's state, set through what causes it on the call server
+        // the docs/design.md example: a monitored DN's state, set through what causes it on the call server
         const dn = str(v, 'dn', 'blf');
         const state = str(v, 'state', 'blf');
         for (const cs of controller.callServers.values()) {

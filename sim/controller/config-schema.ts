@@ -1,4 +1,4 @@
-// The controller's world (DESIGN.md "Scenarios", a contract), as a JSON Schema: the same block in a
+// The controller's world (a contract, docs/design.md), as a JSON Schema: the same block in a
 // scenario's `controller:` and in a `--config` file. Keys are kebab-case as users write them.
 const dn = { type: 'string', pattern: '^[0-9]{1,10}$' } as const;
 const ipv4 = { type: 'string', pattern: '^(\\d{1,3})\\.(\\d{1,3})\\.(\\d{1,3})\\.(\\d{1,3})$' } as const;

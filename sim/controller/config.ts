@@ -7,9 +7,9 @@ import { parse as parseYaml } from 'yaml';
 import { parseVersion, type FirmwareVersion } from '../../firmware/boot/image-version.ts';
 import type { MitelCarry } from '../../firmware/boot/dhcp-mitel-carrier.ts';
 import { parseDuration } from '../duration.ts';
-import { parseSize } from './firmware-store-payload.ts';
+import { parseSize } from './firmware-store/payload.ts';
 import { CONTROLLER_SCHEMA } from './config-schema.ts';
-import { DEFAULT_LOCKOUT, type LockoutPolicy } from './directory-lockout.ts';
+import { DEFAULT_LOCKOUT, type LockoutPolicy } from './call-server/directory-lockout.ts';
 import { SIGNALLING_PORT } from '../../firmware/signalling/messages.ts';
 
 export type KeyType = 'line' | 'multicall' | 'blf' | 'speed-dial' | 'feature' | 'empty';

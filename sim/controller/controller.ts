@@ -6,17 +6,17 @@ import { describeProtocols } from '../../firmware/describe.ts';
 import { SeededRandom } from '../../firmware/random.ts';
 import { loadProfiles } from '../profiles.ts';
 import type { ControllerConfig } from './config.ts';
-import { DhcpServer, type DhcpPoolConfig, type DhcpReplyDestination } from './dhcp-server.ts';
-import { buildFirmwareStore } from './firmware-images.ts';
-import { expectedFirmware, memberFirmwareStore, servingStore } from './cluster-firmware.ts';
+import { DhcpServer, type DhcpPoolConfig, type DhcpReplyDestination } from './dhcp/dhcp-server.ts';
+import { buildFirmwareStore } from './firmware-store/firmware-images.ts';
+import { expectedFirmware, memberFirmwareStore, servingStore } from './firmware-store/cluster-firmware.ts';
 import type { FirmwareVersion } from '../../firmware/boot/image-version.ts';
-import type { FirmwareStore } from './firmware-store.ts';
+import type { FirmwareStore } from './firmware-store/firmware-store.ts';
 import { ECHO_PORT, echoService, Router, ROUTER_IP } from './router.ts';
-import { TftpServer } from './tftp-server.ts';
-import { CALL_SERVER_PORT, CallServer } from './call-server.ts';
-import { Relay } from './relay.ts';
-import { udpEndpoint } from './relay-endpoint.ts';
-import { ExposedTftp } from './udp-expose.ts';
+import { TftpServer } from './tftp/tftp-server.ts';
+import { CALL_SERVER_PORT, CallServer } from './call-server/call-server.ts';
+import { Relay } from './relay/relay.ts';
+import { udpEndpoint } from './relay/endpoint.ts';
+import { ExposedTftp } from './tftp/udp-expose.ts';
 import { DHCP_SERVER_PORT } from '../../firmware/boot/dhcp-message.ts';
 
 export interface ControllerOptions {

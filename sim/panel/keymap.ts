@@ -1,4 +1,4 @@
-// What a person types at the terminal panel, mapped to the contract's key names (DESIGN.md "Scenarios").
+// What a person types at the terminal panel, mapped to the contract's key names (docs/design.md "Scenarios").
 // Digits, * and # are themselves; letters stand for the fixed keys; F1-F12 are programmable keys 1-12;
 // `:` opens a prompt for any other key name (`login`, `key:14`, `pkm1:3`).
 export const KEY_HELP =

@@ -1,4 +1,4 @@
-// Loads and validates a scenario file (DESIGN.md "Scenarios", a contract). Every problem is reported
+// Loads and validates a scenario file (docs/design.md "Scenarios", a contract). Every problem is reported
 // with the file and line before anything runs, so a bad file exits 2 and never half-runs.
 import { readFileSync } from 'node:fs';
 import { isMap, isSeq, LineCounter, parseDocument, type Node as YamlNode } from 'yaml';

@@ -4,6 +4,9 @@ import type { Scenario } from './load.ts';
 import type { ScenarioTarget } from './target.ts';
 import { VERBS } from './verbs.ts';
 
+/** The phone under test's name, for a step without `on:` (as load.ts and the World name it). */
+const MAIN_PHONE = 'phone';
+
 export interface StepReport {
   index: number;
   line: number;
@@ -20,6 +23,7 @@ export interface ScenarioResult {
   ok: boolean;
   steps: StepReport[];
   failed?: StepReport;
+  /** What the failing step's phone showed when it failed (its `on:`); when all passed, the phone under test's. */
   lastDisplay: string[];
 }
 
@@ -35,7 +39,7 @@ export async function runScenario(
     let report: StepReport;
     try {
       target.select?.(step.on);
-      await verb.run(target, step.arg);
+      await verb.run(target, step.arg, step.on ?? MAIN_PHONE);
       report = { index: index + 1, line: step.line, description, ok: true, t: target.now() };
     } catch (err) {
       // A StepFailure is the step not holding; anything else (a controller action on a link without a
@@ -43,11 +47,13 @@ export async function runScenario(
       const reason = err instanceof StepFailure || err instanceof Error ? err.message : String(err);
       report = { index: index + 1, line: step.line, description, ok: false, reason, t: target.now() };
     }
+    // read before deselecting: a failing step's report shows the display of the phone it was on
+    const failedDisplay = report.ok ? undefined : target.display();
     target.select?.(undefined);
     steps.push(report);
     onStep?.(report);
-    if (!report.ok) {
-      return { name: scenario.name, file: scenario.file, ok: false, steps, failed: report, lastDisplay: target.display() };
+    if (failedDisplay !== undefined) {
+      return { name: scenario.name, file: scenario.file, ok: false, steps, failed: report, lastDisplay: failedDisplay };
     }
   }
   return { name: scenario.name, file: scenario.file, ok: true, steps, lastDisplay: target.display() };

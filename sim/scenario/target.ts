@@ -10,7 +10,8 @@ export interface ScenarioTarget {
   /** What the phone shows now, one string per display row. */
   display(): string[];
   /**
-   * Every display the phone showed, oldest first, from `from` on (an index into the whole history).
+   * Every display the phone showed, oldest first, from `from` on (an index into the whole history of
+   * that phone: each phone of the world numbers its own, so `wait-display` keeps a cursor per phone).
    * Boot messages can come and go within one instant; `wait-display` reads them here so none is missed.
    */
   displaysSince(from: number): { index: number; lines: string[] }[];

@@ -1,4 +1,4 @@
-// The step verbs of the scenario format (DESIGN.md "Scenarios"). Each verb checks its argument when
+// The step verbs of the scenario format (docs/design.md "Scenarios"). Each verb checks its argument when
 // the file is loaded (so a bad file fails before anything runs, exit 2) and acts when the step runs.
 // New features add verbs here; docs/scenarios.md describes them for users.
 import { parseDuration } from '../duration.ts';
@@ -9,7 +9,8 @@ import type { HotdeskView } from '../../firmware/hotdesk/view.ts';
 export interface Verb<A> {
   /** Validates the step's value and sibling keys; returns the parsed argument or throws a reason string. */
   parse(value: unknown, extras: Record<string, unknown>): A;
-  run(target: ScenarioTarget, arg: A): Promise<void>;
+  /** Acts; `phone` names the phone the step is on (its `on:`, `phone` for the phone under test). */
+  run(target: ScenarioTarget, arg: A, phone: string): Promise<void>;
   /** A one-line description for a failing step's report. */
   describe(arg: A): string;
 }
@@ -45,8 +46,17 @@ export function displayShows(lines: string[], text: string): boolean {
   return lines.some((l) => norm(l).includes(want)) || norm(lines.join(' ')).includes(want);
 }
 
-/** Per target: the index of the display the last `wait-display` matched. */
-const cursors = new WeakMap<ScenarioTarget, number>();
+/**
+ * Per target, per phone (by name): the index of the display the last `wait-display` on that phone
+ * matched. Each phone numbers its own displays, so one phone's cursor means nothing on another.
+ */
+const cursors = new WeakMap<ScenarioTarget, Map<string, number>>();
+
+function cursorsOf(target: ScenarioTarget): Map<string, number> {
+  let map = cursors.get(target);
+  if (!map) cursors.set(target, (map = new Map()));
+  return map;
+}
 
 interface WaitArg {
   text: string;
@@ -61,13 +71,15 @@ const waitDisplay: Verb<WaitArg> = {
       timeout: extras.timeout === undefined ? DEFAULT_WAIT_MS : durationArg(extras.timeout, 'timeout'),
     };
   },
-  async run(target, arg) {
-    // Displays are read in order: one shown since the last display a wait matched counts, even if it has
-    // already been replaced (several boot messages share an instant); the current one always counts.
+  async run(target, arg, phone) {
+    // Displays are read in order: one shown since the last display a wait on this phone matched counts,
+    // even if it has already been replaced (several boot messages share an instant); the current one
+    // always counts. The runner has selected the step's phone, so displaysSince reads that phone's.
+    const byPhone = cursorsOf(target);
     const match = () => {
-      for (const d of target.displaysSince(cursors.get(target) ?? 0)) {
+      for (const d of target.displaysSince(byPhone.get(phone) ?? 0)) {
         if (displayShows(d.lines, arg.text)) {
-          cursors.set(target, d.index);
+          byPhone.set(phone, d.index);
           return true;
         }
       }

@@ -1,7 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { assign, createActor, createMachine, sendTo } from 'xstate';
+import { assign, createActor, createMachine, sendParent, sendTo } from 'xstate';
 import { VirtualClock } from '../../firmware/clock.ts';
-import { SeededRandom } from '../../firmware/random.ts';
 import { dhcpClientMachine } from '../../firmware/boot/dhcp-client.ts';
 import type { DhcpClientEmitted, DhcpClientInput, DhcpDestination } from '../../firmware/boot/dhcp-client.ts';
 import {
@@ -17,8 +16,8 @@ import {
 } from '../../firmware/boot/dhcp-message.ts';
 import type { DhcpMessage } from '../../firmware/boot/dhcp-message.ts';
 import { DhcpMessageType, DhcpOptionCode, opt } from '../../firmware/boot/dhcp-options.ts';
-import { DhcpServer } from '../../sim/controller/dhcp-server.ts';
-import type { DhcpServerConfig } from '../../sim/controller/dhcp-server.ts';
+import { DhcpServer } from '../../sim/controller/dhcp/dhcp-server.ts';
+import type { DhcpServerConfig } from '../../sim/controller/dhcp/dhcp-server.ts';
 
 const MAC = Uint8Array.of(0x08, 0x00, 0x0f, 0xaa, 0xbb, 0xcc);
 const MITEL = 'id:ipphone.mitel.com;sw_tftp=192.168.10.1;call_srv=192.168.10.1,192.168.10.2;dscp=46';
@@ -44,14 +43,10 @@ function world(opts: { servers?: { config: DhcpServerConfig; latency?: number }[
     });
     return entry;
   });
-  const actor = createActor(dhcpClientMachine, {
-    clock,
-    input: {
-      mac: MAC,
-      random: new SeededRandom(opts.seed ?? 7),
-      clock,
-      startDelayMs: { min: 2000, max: 2000 },
-      send: (bytes, to) => {
+  // The client's one door out, bound here: datagrams to every server that is up and addressed.
+  const wired = dhcpClientMachine.provide({
+    actions: {
+      transmit: (_, { bytes, to }) => {
         const decoded = decodeDhcpMessage(bytes);
         if (!decoded.ok) throw new Error(decoded.reason);
         sent.push({ t: clock.now(), msg: decoded.msg, type: getMessageType(decoded.msg), to });
@@ -60,10 +55,16 @@ function world(opts: { servers?: { config: DhcpServerConfig; latency?: number }[
           clock.setTimeout(() => s.engine.receive(bytes), 1);
         }
       },
-      onStatus: (text) => statuses.push({ t: clock.now(), text }),
-      onEvent: (e) => events.push(e),
-      ...opts.input,
     },
+  });
+  const actor = createActor(wired, {
+    clock,
+    input: { mac: MAC, seed: opts.seed ?? 7, startDelayMs: { min: 2000, max: 2000 }, ...opts.input },
+  });
+  // What it reports is emitted (the default `report`): every event, and the display lines among them.
+  actor.on('*', (e) => {
+    events.push(e);
+    if (e.type === 'dhcp.status') statuses.push({ t: clock.now(), text: e.text });
   });
   actor.start();
   const state = () => actor.getSnapshot().value;
@@ -291,21 +292,19 @@ describe('DHCP client against the server engine', () => {
       m.options = [opt.messageType(type), opt.ip(DhcpOptionCode.ServerId, '10.0.0.1'), opt.text(43, MITEL)];
       return encodeDhcpMessage(m);
     };
-    const actor = createActor(dhcpClientMachine, {
-      clock,
-      input: {
-        mac: MAC,
-        random: new SeededRandom(1),
-        startDelayMs: { min: 1000, max: 1000 },
-        onStatus: (t) => statuses.push(t),
-        send: (bytes) => {
+    const wired = dhcpClientMachine.provide({
+      actions: {
+        transmit: (_, { bytes }) => {
           const d = decodeDhcpMessage(bytes);
           if (!d.ok) return;
           const type = getMessageType(d.msg) === DhcpMessageType.Discover ? 2 : 6;
           clock.setTimeout(() => actor.send({ type: 'dhcp.rx', msg: reply(d.msg, type) }), 1);
         },
       },
-    }).start();
+    });
+    const actor = createActor(wired, { clock, input: { mac: MAC, seed: 1, startDelayMs: { min: 1000, max: 1000 } } });
+    actor.on('dhcp.status', (e) => statuses.push(e.text));
+    actor.start();
     clock.advanceSync(1002);
     expect(statuses).toEqual(['DHCP: Discovery', 'Using option 43', 'DHCP: Offer 1 Acc', 'DHCP: Nak']);
     expect(actor.getSnapshot().value).toBe('init');
@@ -334,9 +333,8 @@ describe('DHCP client against the server engine', () => {
     expect(w.state()).toBe('requesting');
   });
 
-  it('runs as a child actor: the parent hears the lease and the release through onEvent and onDone', () => {
+  it('runs as a child actor: the parent hears the lease and the release through sendParent and onDone', () => {
     const clock = new VirtualClock();
-    const random = new SeededRandom(3);
     const server = new DhcpServer(
       { serverId: '192.168.10.1', mitel: { mitelString: `${MITEL};vlan=20;l2p=6`, carry: '125' } },
       { now: () => clock.now(), send: (reply) => clock.setTimeout(() => parent.send({ type: 'net.rx', msg: reply }), 1) },
@@ -349,14 +347,14 @@ describe('DHCP client against the server engine', () => {
         dhcp: {
           invoke: {
             id: 'dhcp',
-            src: dhcpClientMachine,
-            input: ({ self }) => ({
-              mac: MAC,
-              random,
-              startDelayMs: { min: 0, max: 0 },
-              send: (bytes: Uint8Array) => clock.setTimeout(() => server.receive(bytes), 1),
-              onEvent: (e: DhcpClientEmitted) => self.send(e),
+            // The parent binds both doors: datagrams to its server, reports to itself.
+            src: dhcpClientMachine.provide({
+              actions: {
+                transmit: (_, { bytes }) => clock.setTimeout(() => server.receive(bytes), 1),
+                report: sendParent((_, e) => e),
+              },
             }),
+            input: { mac: '08:00:0F:AA:BB:CC', seed: 3, startDelayMs: { min: 0, max: 0 } },
             onDone: { target: 'vlan' },
           },
           on: {

@@ -4,9 +4,9 @@ import { decodeDhcpMessage, encodeDhcpMessage, getMessageType, getRelayAgentInfo
 import type { DhcpMessage } from '../../firmware/boot/dhcp-message.ts';
 import { DhcpMessageType, DhcpOptionCode } from '../../firmware/boot/dhcp-options.ts';
 import { extractMitelString } from '../../firmware/boot/mitel-option.ts';
-import { DhcpServer } from '../../sim/controller/dhcp-server.ts';
-import type { DhcpReplyDestination } from '../../sim/controller/dhcp-server.ts';
-import { relayReply, relayRequest } from '../../sim/controller/dhcp-server-relay.ts';
+import { DhcpServer } from '../../sim/controller/dhcp/dhcp-server.ts';
+import type { DhcpReplyDestination } from '../../sim/controller/dhcp/dhcp-server.ts';
+import { relayReply, relayRequest } from '../../sim/controller/dhcp/relay.ts';
 
 const MAC = Uint8Array.of(0x08, 0x00, 0x0f, 1, 2, 3);
 const agent = { relayIp: '10.20.0.1', circuitId: 'ge-0/0/7', remoteId: 'edge-switch' };

@@ -19,8 +19,8 @@ import {
 import type { DhcpMessage } from '../../firmware/boot/dhcp-message.ts';
 import { DhcpMessageType, DhcpOptionCode, opt } from '../../firmware/boot/dhcp-options.ts';
 import { extractMitelString } from '../../firmware/boot/mitel-option.ts';
-import { DhcpServer } from '../../sim/controller/dhcp-server.ts';
-import type { DhcpReplyDestination, DhcpServerConfig } from '../../sim/controller/dhcp-server.ts';
+import { DhcpServer } from '../../sim/controller/dhcp/dhcp-server.ts';
+import type { DhcpReplyDestination, DhcpServerConfig } from '../../sim/controller/dhcp/dhcp-server.ts';
 
 const SERVER = '192.168.10.1';
 const MITEL = 'id:ipphone.mitel.com;sw_tftp=192.168.10.1;call_srv=192.168.10.1;vlan=20;l2p=6';

@@ -1,10 +1,10 @@
 // The client against a scripted server: each test plays the server's packets by hand and checks what
 // the client sends back, and when (virtual time).
 import { describe, expect, it } from 'vitest';
+import { createActor } from 'xstate';
 import { VirtualClock } from '../../firmware/clock.ts';
-import { SeededRandom } from '../../firmware/random.ts';
 import { decodeTftp, encodeTftp, type TftpPacket, type TftpOptions } from '../../firmware/boot/tftp-packet.ts';
-import { TftpClient, type TftpClientConfig, type TftpDone, type TftpFailure } from '../../firmware/boot/tftp-client.ts';
+import { tftpClientMachine, type TftpClientEmitted, type TftpClientInput, type TftpDone, type TftpFailure } from '../../firmware/boot/tftp-client.ts';
 
 interface Sent {
   t: number;
@@ -12,33 +12,46 @@ interface Sent {
   p: TftpPacket;
 }
 
-function setup(cfg: Partial<TftpClientConfig> = {}) {
+function setup(input: Partial<TftpClientInput> = {}) {
   const clock = new VirtualClock();
   const sent: Sent[] = [];
   const writes: Array<[number, number[]]> = [];
+  const reports: TftpClientEmitted[] = [];
   const out: { done?: TftpDone; error?: TftpFailure } = {};
-  const client = new TftpClient({
-    clock,
-    random: new SeededRandom(3),
-    serverIp: '10.0.0.1',
-    file: 'fw.bin',
-    timeoutMs: 1000,
-    send: (port, bytes) => {
-      const d = decodeTftp(bytes);
-      if (!d.ok) throw new Error(d.reason);
-      sent.push({ t: clock.now(), port, p: d.packet });
+  const wired = tftpClientMachine.provide({
+    actions: {
+      transmit: (_, { dstPort, srcPort, bytes }) => {
+        const d = decodeTftp(bytes);
+        if (!d.ok) throw new Error(d.reason);
+        if (srcPort !== client.getSnapshot().context.localPort) throw new Error(`sent from port ${srcPort}`);
+        sent.push({ t: clock.now(), port: dstPort, p: d.packet });
+      },
     },
-    onData: (offset, bytes) => writes.push([offset, [...bytes]]),
-    onDone: (d) => (out.done = d),
-    onError: (e) => (out.error = e),
-    ...cfg,
   });
-  const from = (port: number, p: TftpPacket) => client.receive(port, encodeTftp(p));
+  const client = createActor(wired, { clock, input: { serverIp: '10.0.0.1', file: 'fw.bin', seed: 3, timeoutMs: 1000, ...input } });
+  client.on('*', (e) => {
+    reports.push(e);
+    if (e.type === 'tftp.data') writes.push([e.offset, [...e.bytes]]);
+    if (e.type === 'tftp.done') out.done = e.done;
+    if (e.type === 'tftp.failed') out.error = e.failure;
+  });
+  /** A datagram for the client's port; once the client has ended its port is closed, and nothing arrives. */
+  const rx = (port: number, bytes: Uint8Array) => {
+    if (client.getSnapshot().status === 'active') client.send({ type: 'tftp.rx', srcPort: port, bytes });
+  };
+  const from = (port: number, p: TftpPacket) => rx(port, encodeTftp(p));
   const data = (port: number, block: number, len: number, fill = block) =>
     from(port, { op: 'DATA', block, data: new Uint8Array(len).fill(fill & 0xff) });
   const oack = (port: number, options: TftpOptions) => from(port, { op: 'OACK', options, others: [] });
   const acks = () => sent.filter((s) => s.p.op === 'ACK').map((s) => (s.p as { block: number }).block);
-  return { clock, client, sent, writes, out, from, data, oack, acks };
+  /** The top-level state: requesting, transferring, done, closed (after the dally), failed or aborted. */
+  const state = () => {
+    const v = client.getSnapshot().value;
+    return typeof v === 'string' ? v : Object.keys(v)[0];
+  };
+  const ctx = () => client.getSnapshot().context;
+  const progress = () => reports.flatMap((e) => (e.type === 'tftp.progress' ? [[e.received, e.total] as [number, number | undefined]] : []));
+  return { clock, client, sent, writes, reports, out, rx, from, data, oack, acks, state, ctx, progress };
 }
 
 const SERVER_TID = 50000;
@@ -55,8 +68,8 @@ describe('TFTP client: request', () => {
         p: { op: 'RRQ', file: 'fw.bin', mode: 'octet', options: { blksize: 1428, windowsize: 4, timeout: 2, tsize: 0 }, others: [] },
       },
     ]);
-    expect(s.client.localPort).toBeGreaterThanOrEqual(49152);
-    expect(s.client.localPort).toBeLessThanOrEqual(65535);
+    expect(s.ctx().localPort).toBeGreaterThanOrEqual(49152);
+    expect(s.ctx().localPort).toBeLessThanOrEqual(65535);
   });
 
   it('falls back from a silent port 20001 to 69 after its RRQ tries, then gives up with no-answer', () => {
@@ -69,16 +82,17 @@ describe('TFTP client: request', () => {
     ]);
     expect(s.out.error).toMatchObject({ kind: 'no-answer' });
     expect(s.out.error?.message).toMatch(/10\.0\.0\.1.*20001, 69/);
-    expect(s.client.state).toBe('failed');
+    expect(s.state()).toBe('failed');
+    expect(s.client.getSnapshot().output).toEqual({ result: 'failed', failure: s.out.error });
     expect(s.clock.pending).toBe(0);
   });
 
   it('skips a port at once on ICMP port unreachable', () => {
     const s = setup();
     s.client.start();
-    s.client.unreachable(20001);
+    s.client.send({ type: 'tftp.unreachable', port: 20001 });
     expect(s.sent.map((x) => x.port)).toEqual([20001, 69]);
-    s.client.unreachable(20001); // stale ICMP for a port already left: no effect
+    s.client.send({ type: 'tftp.unreachable', port: 20001 }); // stale ICMP for a port already left: no effect
     expect(s.sent).toHaveLength(2);
   });
 
@@ -101,8 +115,7 @@ describe('TFTP client: request', () => {
 
 describe('TFTP client: option negotiation', () => {
   it('uses the OACK values and ACKs block 0', () => {
-    const progress: Array<[number, number | undefined]> = [];
-    const s = setup({ options: OPTS, onProgress: (r, t) => progress.push([r, t]) });
+    const s = setup({ options: OPTS });
     s.client.start();
     s.oack(SERVER_TID, { blksize: 1000, windowsize: 2, timeout: 2, tsize: 2500 });
     expect(s.sent.at(-1)).toEqual({ t: 0, port: SERVER_TID, p: { op: 'ACK', block: 0 } });
@@ -110,7 +123,7 @@ describe('TFTP client: option negotiation', () => {
     s.data(SERVER_TID, 2, 1000);
     s.data(SERVER_TID, 3, 500);
     expect(s.acks()).toEqual([0, 2, 3]);
-    expect(progress).toEqual([[1000, 2500], [2000, 2500], [2500, 2500]]);
+    expect(s.progress()).toEqual([[1000, 2500], [2000, 2500], [2500, 2500]]);
     expect(s.out.done).toEqual({ bytes: 2500, blocks: 3, blksize: 1000, windowsize: 2, negotiated: true, port: SERVER_TID });
   });
 
@@ -171,8 +184,13 @@ describe('TFTP client: transfer', () => {
     s.data(SERVER_TID, 1, 512, 1);
     s.data(SERVER_TID, 2, 3, 2);
     expect(s.writes).toEqual([[0, Array(512).fill(1)], [512, [2, 2, 2]]]);
-    expect(s.client.state).toBe('done');
-    expect(s.clock.pending).toBe(0); // nothing left scheduled after the end
+    expect(s.state()).toBe('done');
+    expect(s.clock.pending).toBe(1); // after the end only the dally timer is left scheduled
+    s.clock.advanceSync(6000); // timeout x (maxRetries + 1)
+    expect(s.state()).toBe('closed');
+    expect(s.client.getSnapshot().status).toBe('done');
+    expect(s.client.getSnapshot().output).toEqual({ result: 'done', done: s.out.done });
+    expect(s.clock.pending).toBe(0); // nothing left scheduled after the dally
   });
 
   it('needs an empty last block when the size is a multiple of blksize', () => {
@@ -193,7 +211,7 @@ describe('TFTP client: transfer', () => {
     s.from(40000, { op: 'ERROR', code: 0, message: 'x' }); // an error from a stranger: ignored, not answered
     s.data(SERVER_TID, 2, 1);
     expect(s.out.done).toMatchObject({ bytes: 513 });
-    expect(s.client.stats.wrongTid).toBe(1);
+    expect(s.ctx().stats.wrongTid).toBe(1);
   });
 
   it('does not answer duplicate DATA; only its timer resends the ACK (no Sorcerer\'s Apprentice)', () => {
@@ -244,16 +262,22 @@ describe('TFTP client: transfer', () => {
     expect(s.out.error).toMatchObject({ kind: 'timeout', received: 512 });
   });
 
-  it('aborts after the first block when onFirstBlock says so: ERROR sent, nothing stored', () => {
+  it('aborts after the first block when the owner says so: ERROR sent, nothing stored', () => {
     const seen: number[] = [];
-    const s = setup({ onFirstBlock: (b) => (seen.push(b.length), 'abort') });
+    const s = setup({ confirmFirstBlock: true });
+    s.client.on('tftp.firstBlock', (e) => {
+      seen.push(e.bytes.length);
+      s.client.send({ type: 'tftp.abort' });
+    });
     s.client.start();
     s.data(SERVER_TID, 1, 512);
     s.data(SERVER_TID, 2, 512);
     expect(seen).toEqual([512]);
     expect(s.writes).toEqual([]);
     expect(s.sent.map((x) => x.p.op)).toEqual(['RRQ', 'ERROR']);
-    expect(s.client.state).toBe('aborted');
+    expect(s.sent.at(-1)).toMatchObject({ port: SERVER_TID, p: { code: 0, message: 'Download not wanted' } });
+    expect(s.state()).toBe('aborted');
+    expect(s.client.getSnapshot().output).toEqual({ result: 'aborted' });
     expect(s.out).toEqual({});
   });
 
@@ -292,11 +316,11 @@ describe('TFTP client: transfer', () => {
     expect(s.acks()).toEqual([1, 1]);
   });
 
-  it('abort() sends ERROR to the server and stops all timers', () => {
+  it('tftp.abort sends ERROR to the server and stops all timers', () => {
     const s = setup();
     s.client.start();
     s.data(SERVER_TID, 1, 512);
-    s.client.abort('power down');
+    s.client.send({ type: 'tftp.abort', message: 'power down' });
     expect(s.sent.at(-1)).toEqual({ t: 0, port: SERVER_TID, p: { op: 'ERROR', code: 0, message: 'power down' } });
     expect(s.clock.pending).toBe(0);
     s.data(SERVER_TID, 2, 1);
@@ -306,8 +330,8 @@ describe('TFTP client: transfer', () => {
   it('ignores garbage datagrams', () => {
     const s = setup();
     s.client.start();
-    s.client.receive(SERVER_TID, Uint8Array.of(0, 9, 1));
-    expect(s.client.stats.malformed).toBe(1);
-    expect(s.client.state).toBe('requesting');
+    s.rx(SERVER_TID, Uint8Array.of(0, 9, 1));
+    expect(s.ctx().stats.malformed).toBe(1);
+    expect(s.state()).toBe('requesting');
   });
 });

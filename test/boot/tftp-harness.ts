@@ -3,8 +3,9 @@
 import { VirtualClock } from '../../firmware/clock.ts';
 import { SeededRandom } from '../../firmware/random.ts';
 import { decodeTftp } from '../../firmware/boot/tftp-packet.ts';
-import { TftpClient, type TftpClientConfig, type TftpDone, type TftpFailure } from '../../firmware/boot/tftp-client.ts';
-import { TftpServer, type TftpServerConfig } from '../../sim/controller/tftp-server.ts';
+import { createActor, type Actor } from 'xstate';
+import { tftpClientMachine, type TftpClientInput, type TftpDone, type TftpFailure } from '../../firmware/boot/tftp-client.ts';
+import { TftpServer, type TftpServerConfig } from '../../sim/controller/tftp/tftp-server.ts';
 
 export const SERVER_IP = '10.0.0.1';
 
@@ -24,9 +25,21 @@ export interface WirePacket {
   bytes: number;
 }
 
+export type TftpClientActor = Actor<typeof tftpClientMachine>;
+
+/** What the owner of a download may say besides the client's input: the first-block decision, and ears. */
+export type DownloadConfig = Partial<Omit<TftpClientInput, 'serverIp' | 'file' | 'seed'>> & {
+  /** Sees block 1 before it is stored (sets confirmFirstBlock): 'abort' stops the download. */
+  onFirstBlock?(bytes: Uint8Array): 'continue' | 'abort';
+  onProgress?(received: number, total?: number): void;
+  onDone?(done: TftpDone): void;
+  onError?(failure: TftpFailure): void;
+};
+
 /** What one client saw: the file as streamed to "flash", and how it ended. */
 export interface Download {
-  client: TftpClient;
+  /** The client's actor, created, not started. */
+  client: TftpClientActor;
   file: Uint8Array;
   writes: number;
   /** Writes that did not land right after the previous one (streaming must be in order). */
@@ -42,7 +55,7 @@ export class TftpNet {
   readonly wire: WirePacket[] = [];
   private readonly noise: SeededRandom;
   private readonly seeds: SeededRandom;
-  private readonly clients = new Map<string, TftpClient>();
+  private readonly clients = new Map<string, { actor: TftpClientActor; port: number }>();
 
   constructor(
     files: Record<string, Uint8Array>,
@@ -60,61 +73,55 @@ export class TftpNet {
       send: (fromPort, to, bytes) => {
         this.log('server', fromPort, bytes);
         const client = this.clients.get(to.ip);
-        if (client && client.localPort === to.port) this.carry(() => client.receive(fromPort, bytes));
+        if (!client || client.port !== to.port) return;
+        // delivered while the client runs: once it has ended, its port is closed
+        this.carry(() => client.actor.getSnapshot().status === 'active' && client.actor.send({ type: 'tftp.rx', srcPort: fromPort, bytes }));
       },
     });
   }
 
   /** A client on its own address, wired to the server; not started. */
-  download(
-    file: string,
-    cfg: Partial<Omit<TftpClientConfig, 'clock' | 'random' | 'send' | 'serverIp' | 'file' | 'onData'>> = {},
-    ip = `10.0.1.${this.clients.size + 2}`,
-  ): Download {
+  download(file: string, cfg: DownloadConfig = {}, ip = `10.0.1.${this.clients.size + 2}`): Download {
     let sink = new Uint8Array(1024);
-    const d: Download = {
-      client: undefined as unknown as TftpClient,
-      file: new Uint8Array(0),
-      writes: 0,
-      misplacedWrites: 0,
-      progress: [],
-    };
-    const client = new TftpClient({
-      ...cfg,
-      clock: this.clock,
-      random: this.seeds.fork(),
-      serverIp: SERVER_IP,
-      file,
-      send: (dstPort, bytes) => {
-        this.log('client', dstPort, bytes);
-        this.carry(() => this.server.receive({ ip, port: client.localPort }, dstPort, bytes));
-      },
-      onData: (offset, bytes) => {
-        d.writes++;
-        if (offset !== d.file.length) d.misplacedWrites++;
-        while (sink.length < offset + bytes.length) {
-          const bigger = new Uint8Array(sink.length * 2);
-          bigger.set(sink);
-          sink = bigger;
-        }
-        sink.set(bytes, offset);
-        d.file = sink.subarray(0, Math.max(d.file.length, offset + bytes.length));
-      },
-      onProgress: (received, total) => {
-        d.progress.push([received, total]);
-        cfg.onProgress?.(received, total);
-      },
-      onDone: (done) => {
-        d.done = done;
-        cfg.onDone?.(done);
-      },
-      onError: (e) => {
-        d.error = e;
-        cfg.onError?.(e);
+    const { onFirstBlock, onProgress, onDone, onError, ...input } = cfg;
+    const wired = tftpClientMachine.provide({
+      actions: {
+        transmit: (_, { dstPort, srcPort, bytes }) => {
+          this.log('client', dstPort, bytes);
+          this.carry(() => this.server.receive({ ip, port: srcPort }, dstPort, bytes));
+        },
       },
     });
-    d.client = client;
-    this.clients.set(ip, client);
+    const client = createActor(wired, {
+      clock: this.clock,
+      input: { ...input, serverIp: SERVER_IP, file, seed: this.seeds.int(0, 0xffffffff), confirmFirstBlock: onFirstBlock !== undefined },
+    });
+    const d: Download = { client, file: new Uint8Array(0), writes: 0, misplacedWrites: 0, progress: [] };
+    client.on('tftp.firstBlock', (e) => client.send(onFirstBlock?.(e.bytes) === 'abort' ? { type: 'tftp.abort' } : { type: 'tftp.accept' }));
+    client.on('tftp.data', ({ offset, bytes }) => {
+      d.writes++;
+      if (offset !== d.file.length) d.misplacedWrites++;
+      while (sink.length < offset + bytes.length) {
+        const bigger = new Uint8Array(sink.length * 2);
+        bigger.set(sink);
+        sink = bigger;
+      }
+      sink.set(bytes, offset);
+      d.file = sink.subarray(0, Math.max(d.file.length, offset + bytes.length));
+    });
+    client.on('tftp.progress', ({ received, total }) => {
+      d.progress.push([received, total]);
+      onProgress?.(received, total);
+    });
+    client.on('tftp.done', ({ done }) => {
+      d.done = done;
+      onDone?.(done);
+    });
+    client.on('tftp.failed', ({ failure }) => {
+      d.error = failure;
+      onError?.(failure);
+    });
+    this.clients.set(ip, { actor: client, port: client.getSnapshot().context.localPort });
     return d;
   }
 

@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { VirtualClock } from '../../firmware/clock.ts';
 import { SeededRandom } from '../../firmware/random.ts';
 import { decodeTftp, encodeTftp, type TftpPacket } from '../../firmware/boot/tftp-packet.ts';
-import { TftpServer, type TftpPeer, type TftpServerConfig } from '../../sim/controller/tftp-server.ts';
+import { TftpServer, type TftpPeer, type TftpServerConfig } from '../../sim/controller/tftp/tftp-server.ts';
 
 interface Sent {
   t: number;

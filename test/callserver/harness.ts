@@ -9,7 +9,7 @@ import { KeyLayoutAssembler } from '../../firmware/signalling/key-layout-transfe
 import type { BlfState, LoginResult, Message } from '../../firmware/signalling/messages.ts';
 import { pinResponse } from '../../firmware/signalling/pin-auth.ts';
 import { Transactions, type Peer } from '../../firmware/signalling/transactions.ts';
-import { CallServer, type CallServerWorld } from '../../sim/controller/call-server.ts';
+import { CallServer, type CallServerWorld } from '../../sim/controller/call-server/call-server.ts';
 import type { HotdeskUser, SetConfig } from '../../sim/controller/config.ts';
 import { FakeNet } from '../signalling/fake-net.ts';
 

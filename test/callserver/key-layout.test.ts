@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { decodeMessage } from '../../firmware/signalling/messages.ts';
 import type { KeyEntry } from '../../sim/controller/config.ts';
-import { layoutKeys } from '../../sim/controller/directory.ts';
+import { layoutKeys } from '../../sim/controller/call-server/directory.ts';
 import { user, world } from './harness.ts';
 
 const keys: KeyEntry[] = [

@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { VirtualClock } from '../../firmware/clock.ts';
-import { LockoutBook } from '../../sim/controller/directory-lockout.ts';
+import { LockoutBook } from '../../sim/controller/call-server/directory-lockout.ts';
 import { user, world } from './harness.ts';
 
 const MIN = 60_000;

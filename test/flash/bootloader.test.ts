@@ -2,8 +2,8 @@ import { describe, expect, it } from 'vitest';
 import { Bootloader } from '../../firmware/boot/bootloader.ts';
 import { IMAGE_HEADER_LENGTH } from '../../firmware/boot/image.ts';
 import { MemoryFlash } from '../../sim/flash-memory.ts';
-import { buildImage } from '../../sim/controller/firmware-store-signing.ts';
-import { generatePayload } from '../../sim/controller/firmware-store-payload.ts';
+import { buildImage } from '../../sim/controller/firmware-store/signing.ts';
+import { generatePayload } from '../../sim/controller/firmware-store/payload.ts';
 import {
   bootloader, DEV_KEYS, factoryFlash, headerOf, image, LAYOUT, NEW, RecordingTracer, rogueKey, SECTOR, writeImage,
 } from './helpers.ts';

@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { firmwareCommand } from '../../sim/firmware-cli.ts';
 import { parseImageHeader, IMAGE_HEADER_LENGTH } from '../../firmware/boot/image.ts';
-import { generatePayload } from '../../sim/controller/firmware-store-payload.ts';
+import { generatePayload } from '../../sim/controller/firmware-store/payload.ts';
 
 const dirs: string[] = [];
 afterEach(() => {

@@ -4,9 +4,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createHash } from 'node:crypto';
 import { parseImageHeader, verifyImage, IMAGE_HEADER_LENGTH } from '../../firmware/boot/image.ts';
-import { FirmwareStore } from '../../sim/controller/firmware-store.ts';
-import { generatePayload, parseSize } from '../../sim/controller/firmware-store-payload.ts';
-import { resignImage } from '../../sim/controller/firmware-store-signing.ts';
+import { FirmwareStore } from '../../sim/controller/firmware-store/firmware-store.ts';
+import { generatePayload, parseSize } from '../../sim/controller/firmware-store/payload.ts';
+import { resignImage } from '../../sim/controller/firmware-store/signing.ts';
 import { DEV_KEYS, rogueKey } from './helpers.ts';
 
 const dirs: string[] = [];

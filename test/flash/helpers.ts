@@ -9,8 +9,8 @@ import { parseImageHeader, type ImageHeader } from '../../firmware/boot/image.ts
 import { keyIdOf, type TrustedKey } from '../../firmware/boot/image-keys.ts';
 import type { FirmwareVersion } from '../../firmware/boot/image-version.ts';
 import { devTrustedKey } from '../../sim/controller/dev-keys/index.ts';
-import { generatePayload } from '../../sim/controller/firmware-store-payload.ts';
-import { buildImage } from '../../sim/controller/firmware-store-signing.ts';
+import { generatePayload } from '../../sim/controller/firmware-store/payload.ts';
+import { buildImage } from '../../sim/controller/firmware-store/signing.ts';
 import { MemoryFlash } from '../../sim/flash-memory.ts';
 
 export const SECTOR = 1024;

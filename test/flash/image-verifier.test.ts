@@ -2,8 +2,8 @@ import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import { ImageStreamVerifier } from '../../firmware/boot/image-verifier.ts';
 import { DEV_KEYS, image, rogueKey } from './helpers.ts';
-import { buildImage } from '../../sim/controller/firmware-store-signing.ts';
-import { generatePayload } from '../../sim/controller/firmware-store-payload.ts';
+import { buildImage } from '../../sim/controller/firmware-store/signing.ts';
+import { generatePayload } from '../../sim/controller/firmware-store/payload.ts';
 
 const IMG = image([3, 1, 0, 9], 5, '56xx', 20_000);
 

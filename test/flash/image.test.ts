@@ -12,7 +12,7 @@ import { parseVersion, formatVersion, compareVersions } from '../../firmware/boo
 import { trustedKeyFromPem } from '../../firmware/boot/image-keys.ts';
 import { DEV_PUBLIC_KEY_PEM } from '../../sim/controller/dev-keys/index.ts';
 import { DEV_KEYS, headerOf, image, rogueKey } from './helpers.ts';
-import { buildImage } from '../../sim/controller/firmware-store-signing.ts';
+import { buildImage } from '../../sim/controller/firmware-store/signing.ts';
 
 const sha = (b: Uint8Array) => createHash('sha256').update(b).digest();
 

@@ -2,8 +2,8 @@
 // by TFTP only while that member leads the cluster (the members before it in call_srv are dead).
 import { describe, expect, it } from 'vitest';
 import { ConfigError, parseControllerConfig } from '../../sim/controller/config.ts';
-import { expectedFirmware, servingStore } from '../../sim/controller/cluster-firmware.ts';
-import { FirmwareStore } from '../../sim/controller/firmware-store.ts';
+import { expectedFirmware, servingStore } from '../../sim/controller/firmware-store/cluster-firmware.ts';
+import { FirmwareStore } from '../../sim/controller/firmware-store/firmware-store.ts';
 
 describe('cluster member firmware', () => {
   it('parses a.b.c.d and refuses anything else, naming the field', () => {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { KeyEntry } from '../../firmware/signalling/key-layout.ts';
-import { ALICE, hotdeskKeyLogin, rig } from './rig.ts';
+import { ALICE, PHONE, hotdeskKeyLogin, rig } from './rig.ts';
 
 const KEYS: KeyEntry[] = [
   { key: 1, type: 'line', dn: '5123', label: 'Alice' },
@@ -33,9 +33,14 @@ describe('key layout and BLF', () => {
   });
 
   it('disables a PKM while a hot desk user is logged in: its lamps go dark', async () => {
-    const r = rig({ users: [{ ...ALICE, keys: KEYS }] });
+    const r = rig({ users: [{ ...ALICE, keys: KEYS }], input: { pkmKeys: [36] } });
     await r.boot();
-    r.lamps.set('pkm1:3', 'busy'); // the set's own programming, before the user
+    // the set's own programming, before the user: a BLF key on the module, lit by a push
+    void r.primary.pushLayout(PHONE, [{ key: 3, module: 1, type: 'blf', dn: '5300', label: 'Desk' }]);
+    await r.advance(200);
+    r.primary.blf('5300', 'busy');
+    await r.advance(100);
+    expect(r.lamps.get('pkm1:3').cadence).toBe('busy');
     expect(r.ctx().pkmEnabled).toBe(true);
     await hotdeskKeyLogin(r, '5123', '1234');
     expect(r.ctx().pkmEnabled).toBe(false);

@@ -1,14 +1,23 @@
-// One phone running hotdeskMachine against a primary and a secondary FakeCallServer on a FakeNet, all
-// on a VirtualClock. Every Screen output and every datagram the phone sends is kept for the checks.
-import { createActor } from 'xstate';
+// One phone in service (the in-service actors and the display, as the phone runs them) against a primary
+// and a secondary FakeCallServer on a FakeNet, all on a VirtualClock. Every Screen output and every
+// datagram the phone sends is kept for the checks; ctx() reads the owners' state for the assertions.
+import { createActor, sendTo, setup } from 'xstate';
 import { VirtualClock } from '../../firmware/clock.ts';
+import { displayMachine } from '../../firmware/display/machine.ts';
 import { Screen } from '../../firmware/display/screen.ts';
 import { nullTracer } from '../../firmware/hal.ts';
 import type { TraceRecord } from '../../firmware/hal.ts';
-import { hotdeskMachine } from '../../firmware/hotdesk/machine.ts';
-import type { HotdeskInput } from '../../firmware/hotdesk/types.ts';
+import type { AccessCodes } from '../../firmware/hotdesk/dial-codes.ts';
+import { sessionMachine } from '../../firmware/hotdesk/session.ts';
+import { PublishedView } from '../../firmware/hotdesk/view.ts';
+import { inServiceMachine } from '../../firmware/in-service.ts';
 import { LampBank } from '../../firmware/keys/lamps.ts';
+import { keysMachine } from '../../firmware/keys/machine.ts';
+import type { KeyView } from '../../firmware/keys/layout.ts';
 import { SeededRandom } from '../../firmware/random.ts';
+import { SYSTEM } from '../../firmware/service/events.ts';
+import { signallingLinkLogic } from '../../firmware/service/link.ts';
+import { serviceMachine } from '../../firmware/service/machine.ts';
 import type { Peer } from '../../firmware/signalling/transactions.ts';
 import { loadProfile } from '../../sim/profiles.ts';
 import { FakeNet } from '../signalling/fake-net.ts';
@@ -26,7 +35,22 @@ export interface RigOptions {
   profile?: string;
   users?: FakeUser[];
   secondaryUsers?: FakeUser[];
-  input?: Partial<HotdeskInput>;
+  input?: { accessCodes?: Partial<AccessCodes>; dn?: string; pkmKeys?: number[]; firmwareVersion?: string };
+}
+
+/** The owners' state as the assertions read it (tests may look inside; the firmware never does). */
+export interface RigState {
+  user: { ext: string; name: string; language: string } | undefined;
+  entryExt: string;
+  pin: { length: number };
+  logoutPending: boolean;
+  softkeys: string[];
+  keys: KeyView[];
+  hiddenLines: KeyView[];
+  pkmEnabled: boolean;
+  server: Peer;
+  controllerId: string;
+  failedOver: boolean;
 }
 
 export function rig(opts: RigOptions = {}) {
@@ -37,36 +61,97 @@ export function rig(opts: RigOptions = {}) {
   const profile = loadProfile(opts.profile ?? '5340');
   const displays: string[][] = [];
   const trace: TraceRecord[] = [];
+  const tracer = { record: (r: TraceRecord) => void trace.push(r) };
   const screen = new Screen(profile.display, { display: (lines) => displays.push([...lines]), lamp() {} }, nullTracer);
   const lamps = new LampBank(clock, profile.cadences);
   const transport = net.transportFor(PHONE);
+  const published = new PublishedView();
   const events = { registered: 0, reboots: [] as string[] };
-  const actor = createActor(hotdeskMachine, {
-    clock,
-    input: {
-      send: (ip, port, bytes) => transport.send(ip, port, bytes),
-      listen: (receive) => {
-        net.attach(PHONE, { receive });
-        return () => net.attach(PHONE, { receive: () => {} });
-      },
-      callServers: [PRIMARY.ip, SECONDARY.ip],
-      phoneIp: PHONE.ip,
-      screen,
-      clock,
-      random: new SeededRandom(42),
-      tracer: { record: (r) => trace.push(r) },
-      profile,
-      mac: MAC,
-      firmwareVersion: '1.0',
-      lamps,
-      onRegistered: () => events.registered++,
-      onReboot: (reason) => events.reboots.push(reason),
-      ...opts.input,
+  const info = (_: unknown, p: { message: string }) => tracer.record({ kind: 'info', message: p.message });
+
+  const inService = inServiceMachine.provide({
+    actions: {
+      registered: () => void events.registered++,
+      reboot: sendTo(({ system }) => system.get('rig'), ({ event }) => event),
+    },
+    actors: {
+      service: serviceMachine.provide({
+        actions: { trace: info, publish: (_, v) => published.setService(v) },
+        actors: {
+          signalling: signallingLinkLogic({
+            send: (ip, port, bytes) => transport.send(ip, port, bytes),
+            listen: (receive) => {
+              net.attach(PHONE, { receive });
+              return () => net.attach(PHONE, { receive: () => {} });
+            },
+            clock,
+            random: new SeededRandom(42),
+            tracer,
+          }),
+        },
+      }),
+      session: sessionMachine.provide({ actions: { trace: info, publish: (_, v) => published.setUser(v.user) } }),
+      keys: keysMachine.provide({ actions: { setLamp: (_, p) => void lamps.set(p.key, p.cadence), publish: (_, v) => published.setKeys(v), trace: info } }),
     },
   });
+  // the phone's part above the in-service actors: the display, and a reboot that ends the run
+  const root = setup({
+    types: { events: {} as { type: 'key'; key: string } | { type: 'firmware.reboot'; reason: string } },
+    actors: {
+      display: displayMachine.provide({
+        actions: {
+          paint: (_, shown) => {
+            screen.show(...shown.rows);
+            published.setSoftkeys(shown.softkeys);
+          },
+          traceKey: (_, p) => tracer.record({ kind: 'key', key: p.key }),
+        },
+      }),
+      inService,
+    },
+  }).createMachine({
+    invoke: { id: 'display', systemId: SYSTEM.display, src: 'display' },
+    on: { key: { actions: sendTo('display', ({ event }) => event) } },
+    initial: 'inService',
+    states: {
+      inService: {
+        invoke: {
+          src: 'inService',
+          input: {
+            service: { callServers: [PRIMARY.ip, SECONDARY.ip], phoneIp: PHONE.ip, mac: MAC, model: profile.id, firmwareVersion: opts.input?.firmwareVersion ?? '1.0', dn: opts.input?.dn },
+            keys: { programmableKeys: profile.programmableKeys, pkmKeys: opts.input?.pkmKeys ?? [] },
+            session: { loginMethod: profile.loginMethod, mac: MAC, accessCodes: opts.input?.accessCodes },
+          },
+        },
+        on: {
+          'firmware.reboot': { target: 'restarting', actions: ({ event }) => void events.reboots.push(event.reason) },
+        },
+      },
+      restarting: { type: 'final' },
+    },
+  });
+  const actor = createActor(root, { clock, systemId: 'rig' });
   actor.start();
 
-  const ctx = () => actor.getSnapshot().context;
+  const context = (id: string) => actor.system.get(id)?.getSnapshot().context;
+  const ctx = (): RigState => {
+    const service = context(SYSTEM.service);
+    const session = context(SYSTEM.session);
+    const keys = context(SYSTEM.keys);
+    return {
+      user: session?.user,
+      entryExt: session?.entryExt ?? '',
+      pin: { length: session?.pinLength ?? 0 },
+      logoutPending: session?.logoutPending ?? false,
+      softkeys: published.view?.softkeys ?? [],
+      keys: keys?.keys ?? [],
+      hiddenLines: keys?.hiddenLines ?? [],
+      pkmEnabled: keys?.pkmEnabled ?? true,
+      server: service?.server,
+      controllerId: service?.controllerId ?? '',
+      failedOver: service?.failedOver ?? false,
+    };
+  };
   return {
     clock,
     net,
@@ -80,6 +165,9 @@ export function rig(opts: RigOptions = {}) {
     actor,
     events,
     ctx,
+    published,
+    /** Every actor's context, as a snapshot inspector would see it (for the PIN checks). */
+    snapshots: () => [SYSTEM.display, SYSTEM.service, SYSTEM.session, SYSTEM.keys, SYSTEM.ringer].map((id) => actor.system.get(id)?.getSnapshot()),
     /** Lets time pass (every alarm runs, promises settle after each instant). */
     advance: (ms: number) => clock.advance(ms),
     /** Presses keys, letting 50 ms pass after each (replies arrive within that on the fake net). */

@@ -3,10 +3,10 @@ import { inspect } from 'node:util';
 import { describe, expect, it } from 'vitest';
 import { LANGUAGES, stringsFor } from '../../firmware/display/strings.ts';
 import { DEFAULT_ACCESS_CODES, matchDialed } from '../../firmware/hotdesk/dial-codes.ts';
-import { applyLayout } from '../../firmware/hotdesk/key-layout-apply.ts';
+import { applyLayout } from '../../firmware/keys/layout.ts';
 import { PinBuffer } from '../../firmware/hotdesk/pin-buffer.ts';
-import { toPeers } from '../../firmware/hotdesk/signalling-link.ts';
-import { nextServer as next } from '../../firmware/hotdesk/resilience.ts';
+import { toPeers } from '../../firmware/service/peers.ts';
+import { nextServer as next } from '../../firmware/service/resilience.ts';
 
 describe('dial codes', () => {
   const c = DEFAULT_ACCESS_CODES;

@@ -3,9 +3,9 @@
 // hot desk user is logged in), and the check of which modules a set takes.
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { applyLayout } from '../../firmware/hotdesk/key-layout-apply.ts';
+import { applyLayout } from '../../firmware/keys/layout.ts';
 import { KEY_TYPES, decodeKeyLayout, encodeKeyLayout, type KeyEntry } from '../../firmware/signalling/key-layout.ts';
-import { setLayoutKeys } from '../../sim/controller/call-server-sets.ts';
+import { setLayoutKeys } from '../../sim/controller/call-server/sets.ts';
 import { loadProfile } from '../../sim/profiles.ts';
 import { checkPkms, ownDn } from '../../sim/set-programming.ts';
 

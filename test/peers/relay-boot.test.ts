@@ -5,8 +5,8 @@ import { chmodSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { parseControllerConfig } from '../../sim/controller/config.ts';
-import { FirmwareStore } from '../../sim/controller/firmware-store.ts';
-import { DEFAULT_RELAY_AGENT } from '../../sim/controller/relay.ts';
+import { FirmwareStore } from '../../sim/controller/firmware-store/firmware-store.ts';
+import { DEFAULT_RELAY_AGENT } from '../../sim/controller/relay/relay.ts';
 import { loadProfile } from '../../sim/profiles.ts';
 import { World } from '../../sim/world.ts';
 import { freeUdpPort, startDaemon, tempDir, type Daemon } from './daemons.ts';
@@ -96,7 +96,7 @@ describe('relay mode: a phone boots from dnsmasq and tftpd-hpa', () => {
     const context = `displays: ${shown.join(' / ')}\n--- dnsmasq:\n${dnsmasq.output().slice(-2000)}\n--- tftpd:\n${tftpd.output()}`;
     expect(done, context).toBe(true);
 
-    // DESIGN.md's boot display sequence, in order, with the download and the reboot into the new image
+    // docs/design.md's boot display sequence, in order, with the download and the reboot into the new image
     const expected = [
       'Waiting for LAN link',
       'DHCP: Discovery',

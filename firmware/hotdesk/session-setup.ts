@@ -1,0 +1,212 @@
+// The hot desk session's parts: its context and events, guards, and the named actions its states use
+// (screens on the display's `session` layer, requests to the link, the pin pad). session.ts wires them.
+import { assign, sendTo, setup } from 'xstate';
+import type { DisplayEvent } from '../display/machine.ts';
+import { stringsFor, type HotdeskStrings } from '../display/strings.ts';
+import { SYSTEM, type LinkEvent, type LinkReply, type ServiceNotice, type ServiceRequest, type SigPush } from '../service/events.ts';
+import type { LoginResult, LogoutReason, Message } from '../signalling/messages.ts';
+import type { LoginMethod } from '../profile.ts';
+import { DEFAULT_ACCESS_CODES, isDialKey, matchDialed, type AccessCodes } from './dial-codes.ts';
+import { ENTRY_TIMEOUT_MS, appendExt, extScreen, isDigit, isSubmitKey, pinScreen } from './login-entry.ts';
+import { failureScreen, userScreen } from './login-result-display.ts';
+import { noticeScreen, refusedScreen } from './logout.ts';
+import { pinPad, type PinPadCommand, type PinPadReport } from './pin-pad.ts';
+
+export interface SessionInput {
+  loginMethod: LoginMethod;
+  mac: string;
+  /** Feature access codes (the register-ack carries none). Default login 222, logout 333, remote 111. */
+  accessCodes?: Partial<AccessCodes>;
+}
+
+export interface HotdeskUser {
+  ext: string;
+  name: string;
+  language: string;
+}
+
+export type SessionEvent = { type: 'key'; key: string } | LinkReply | SigPush | ServiceNotice | PinPadReport;
+
+export interface SessionContext {
+  method: LoginMethod;
+  mac: string;
+  codes: AccessCodes;
+  /** The hot desk user logged in on this set. */
+  user: HotdeskUser | undefined;
+  /** The extension being typed, or being logged in. */
+  entryExt: string;
+  /** How many PIN digits are typed (the digits are the pin pad's). */
+  pinLength: number;
+  dialed: string;
+  remoteExt: string;
+  /** The controller accepted the logout for when the busy prime line is free. */
+  logoutPending: boolean;
+  /** Request ids: a late answer to an abandoned request is ignored. */
+  seq: number;
+  expect: string;
+}
+
+/** What the scenario runner and the panel read. */
+export interface SessionView {
+  user: HotdeskUser | undefined;
+}
+
+export const s = (ctx: SessionContext): HotdeskStrings => stringsFor(ctx.user?.language);
+export const keyOf = (event: SessionEvent): string => (event.type === 'key' ? event.key : '');
+export const answer = (ctx: SessionContext, event: SessionEvent): Message | undefined => (event.type === 'sig.answer' && event.id === ctx.expect ? event.msg : undefined);
+export const result = (ctx: SessionContext, event: SessionEvent): LoginResult | undefined => {
+  const m = answer(ctx, event);
+  return m?.type === 'login-result' ? m : undefined;
+};
+const pick = (ctx: SessionContext, p: { desk?: string[]; handset?: string[]; dial?: string[] }): string[] =>
+  (ctx.method === 'dial' ? p.dial : ctx.method === 'handset-hotdesk-mode' ? p.handset : p.desk) ?? [];
+
+/** A screen of the session layer: rows, the softkeys of this login style, the keys it takes. */
+interface SessionScreen {
+  rows: string[];
+  softkeys?: { desk?: string[]; handset?: string[]; dial?: string[] };
+  takes: string[];
+  masked?: boolean;
+}
+
+const effects = setup({
+  types: {
+    context: {} as SessionContext,
+    input: {} as SessionInput,
+    events: {} as SessionEvent,
+  },
+  actors: { pinPad },
+  delays: { entry: ENTRY_TIMEOUT_MS },
+  guards: {
+    opensHotdeskMenu: ({ context, event }) => keyOf(event) === 'hotdesk' && context.method === 'hotdesk-key',
+    handsetLogin: ({ context, event }) => context.method === 'handset-hotdesk-mode' && (keyOf(event) === 'login' || keyOf(event) === 'ok'),
+    loginSoftkey: ({ event }) => keyOf(event) === 'login',
+    logoutSoftkey: ({ context, event }) => keyOf(event) === 'logout' && context.method !== 'dial',
+    dialKey: ({ event }) => isDialKey(keyOf(event)),
+    cancelKey: ({ event }) => keyOf(event) === 'cancel',
+    digitKey: ({ event }) => isDigit(keyOf(event)),
+    submitExt: ({ context, event }) => isSubmitKey(context.method, keyOf(event)) && context.entryExt !== '',
+    submitPin: ({ context, event }) => isSubmitKey(context.method, keyOf(event)),
+    dialledLogin: ({ context }) => matchDialed(context.dialed, context.codes).kind === 'login',
+    dialledLogout: ({ context }) => matchDialed(context.dialed, context.codes).kind === 'logout' && context.user !== undefined,
+    dialledRemoteLogout: ({ context }) => matchDialed(context.dialed, context.codes).kind === 'remote-logout',
+    dialledPartial: ({ context }) => matchDialed(context.dialed, context.codes).kind === 'partial',
+    loggedIn: ({ context }) => context.user !== undefined,
+    challenged: ({ context, event }) => answer(context, event)?.type === 'login-challenge',
+    loginOk: ({ context, event }) => result(context, event)?.code === 'ok',
+    loginRedirect: ({ context, event }) => {
+      const r = result(context, event);
+      return r?.code === 'redirect' && r.redirectIp !== '0.0.0.0' && r.redirectPort !== 0;
+    },
+    loginAnswered: ({ context, event }) => result(context, event) !== undefined,
+    strayAnswer: ({ context, event }) => answer(context, event) !== undefined,
+    requestFailed: ({ context, event }) => event.type === 'sig.failed' && event.id === context.expect,
+    logoutDone: ({ context, event }) => answer(context, event)?.type === 'logout-notice',
+    logoutRefused: ({ context, event }) => answer(context, event)?.type === 'logout-refused',
+    noticeForUser: ({ context, event }) => event.type === 'sig.push' && event.msg.type === 'logout-notice' && context.user !== undefined && event.msg.ext === context.user.ext,
+    keepsScreen: ({ event }) => event.type === 'service.rehoming' && event.mode === 'failback',
+  },
+  actions: {
+    trace: (_, _params: { message: string }) => {},
+    publish: (_, _params: SessionView) => {},
+    toDisplay: sendTo(({ system }) => system.get(SYSTEM.display), (_, e: DisplayEvent) => e),
+    toLink: sendTo(({ system }) => system.get(SYSTEM.link), (_, e: LinkEvent) => e),
+    toService: sendTo(({ system }) => system.get(SYSTEM.service), (_, e: ServiceRequest) => e),
+    toKeys: sendTo(({ system }) => system.get(SYSTEM.keys), (_, e: { type: 'keys.user-in' } | { type: 'keys.user-out' }) => e),
+    toPad: sendTo('pinPad', (_, e: PinPadCommand) => e),
+    /** A result or refusal over the session's screen for a while (the display times it out). */
+    notice: sendTo(({ system }) => system.get(SYSTEM.display), (_, p: { rows: string[] }): DisplayEvent => ({ type: 'display.notice', rows: p.rows })),
+    /** A request to the controller, named by the session's next id (bumpRequest then expects its answer). */
+    ask: sendTo(
+      ({ system }) => system.get(SYSTEM.link),
+      ({ context, self }, p: { msg: Message }): LinkEvent => ({ type: 'sig.request', id: `session:${context.seq}`, msg: p.msg, replyTo: self }),
+    ),
+    bumpRequest: assign(({ context }) => ({ expect: `session:${context.seq}`, seq: context.seq + 1 })),
+    resetEntry: assign({ entryExt: '', dialed: '', remoteExt: '' }),
+    dial: assign({ dialed: ({ context, event }) => context.dialed + keyOf(event) }),
+    addExtDigit: assign({ entryExt: ({ context, event }) => appendExt(context.entryExt, keyOf(event)) }),
+    takeRemoteExt: assign({
+      remoteExt: ({ context }) => {
+        const m = matchDialed(context.dialed, context.codes);
+        return m.kind === 'remote-logout' ? m.ext : '';
+      },
+    }),
+  },
+});
+
+type Enqueue = Parameters<Parameters<typeof effects.enqueueActions>[0]>[0]['enqueue'];
+
+function showScreen(enqueue: Enqueue, context: SessionContext, self: Parameters<Parameters<typeof effects.enqueueActions>[0]>[0]['self'], screen: SessionScreen): void {
+  enqueue({
+    type: 'toDisplay',
+    params: { type: 'display.show', layer: 'session', rows: screen.rows, softkeys: pick(context, screen.softkeys ?? {}), takes: screen.takes, masked: !!screen.masked, owner: self },
+  });
+}
+
+export const session = effects.extend({
+  actions: {
+    subscribe: effects.enqueueActions(({ self, enqueue }) => {
+      enqueue({ type: 'toLink', params: { type: 'sig.subscribe', topics: ['session'], ref: self } });
+      enqueue({ type: 'toService', params: { type: 'service.subscribe', ref: self } });
+    }),
+    showIdle: effects.enqueueActions(({ context, self, enqueue }) =>
+      showScreen(enqueue, context, self, { rows: [s(context).noUser], softkeys: { handset: ['login'] }, takes: ['hotdesk', 'login', 'ok', 'dial'] }),
+    ),
+    showMenu: effects.enqueueActions(({ context, self, enqueue }) =>
+      showScreen(enqueue, context, self, { rows: ['Hot Desking', s(context).noUser], softkeys: { desk: ['login', 'cancel'] }, takes: ['login', 'cancel'] }),
+    ),
+    showDialled: effects.enqueueActions(({ context, self, enqueue }) => showScreen(enqueue, context, self, { rows: [context.dialed], takes: ['cancel', 'dial'] })),
+    showExt: effects.enqueueActions(({ context, self, enqueue }) =>
+      showScreen(enqueue, context, self, { rows: extScreen(s(context), context.entryExt), softkeys: { desk: ['ok', 'cancel'], handset: ['ok', 'cancel'] }, takes: ['ok', 'cancel', 'dial'] }),
+    ),
+    showPin: effects.enqueueActions(({ context, self, enqueue }) =>
+      showScreen(enqueue, context, self, {
+        rows: pinScreen(s(context), context.pinLength),
+        softkeys: { desk: ['ok', 'cancel'], handset: ['ok', 'cancel'] },
+        takes: ['ok', 'cancel', 'dial'],
+        masked: true,
+      }),
+    ),
+    showLoggingIn: effects.enqueueActions(({ context, self, enqueue }) => showScreen(enqueue, context, self, { rows: [s(context).loggingIn, context.entryExt], takes: [] })),
+    showUser: effects.enqueueActions(({ context, self, enqueue }) =>
+      context.user ? showScreen(enqueue, context, self, { rows: userScreen(context.user), softkeys: { desk: ['logout'], handset: ['logout'] }, takes: ['logout', 'hotdesk', 'dial'] }) : undefined,
+    ),
+    showLogoutMenu: effects.enqueueActions(({ context, self, enqueue }) =>
+      showScreen(enqueue, context, self, { rows: ['Hot Desking', s(context).logoutConfirm], softkeys: { desk: ['logout', 'cancel'] }, takes: ['logout', 'cancel'] }),
+    ),
+    showLoggingOut: effects.enqueueActions(({ context, self, enqueue }) =>
+      showScreen(enqueue, context, self, { rows: context.remoteExt ? [s(context).loggingOut, context.remoteExt] : [s(context).loggingOut], takes: [] }),
+    ),
+    hideScreen: effects.enqueueActions(({ enqueue }) => enqueue({ type: 'toDisplay', params: { type: 'display.clear', layer: 'session' } })),
+    cancelOwn: effects.enqueueActions(({ self, enqueue }) => {
+      enqueue({ type: 'toLink', params: { type: 'sig.cancel', owner: self } });
+      enqueue.assign({ expect: '' });
+    }),
+    wipePin: effects.enqueueActions(({ enqueue }) => {
+      enqueue({ type: 'toPad', params: { type: 'pin.wipe' } });
+      enqueue.assign({ pinLength: 0 });
+    }),
+    pinDigit: effects.enqueueActions(({ event, enqueue }) => enqueue({ type: 'toPad', params: { type: 'pin.digit', key: keyOf(event) } })),
+    prove: effects.enqueueActions(({ context, event, enqueue }) => {
+      const m = answer(context, event);
+      if (m?.type === 'login-challenge') enqueue({ type: 'toPad', params: { type: 'pin.prove', nonce: m.nonce, ext: context.entryExt, mac: context.mac } });
+    }),
+    userIn: effects.enqueueActions(({ context, event, enqueue }) => {
+      const r = result(context, event);
+      if (!r) return;
+      const user = { ext: r.ext, name: r.name, language: r.language };
+      enqueue({ type: 'trace', params: { message: `user ${r.ext} logged in` } });
+      enqueue.assign({ user, entryExt: '' });
+      enqueue({ type: 'toKeys', params: { type: 'keys.user-in' } });
+      enqueue({ type: 'toService', params: { type: 'service.user', ext: user.ext } });
+      enqueue({ type: 'publish', params: { user } });
+    }),
+    userOut: effects.enqueueActions(({ enqueue }) => {
+      enqueue.assign({ user: undefined, logoutPending: false });
+      enqueue({ type: 'toKeys', params: { type: 'keys.user-out' } });
+      enqueue({ type: 'toService', params: { type: 'service.user', ext: '' } });
+      enqueue({ type: 'publish', params: { user: undefined } });
+    }),
+  },
+});
+

@@ -1,0 +1,297 @@
+// The hot desk session: the login prompt with PIN entry, the user logged in on this set, and logout in
+// all its forms (the logout code or softkey, remote logout of another set's user, and the controller's
+// own logout notices). It shows its screens on the display's `session` layer and gets the keys that
+// layer takes; results go on the `notice` layer, which times out to the screen below. The PIN lives in
+// the pin pad (pin-pad.ts), never in this context. The ACD agent session will be its sibling.
+//
+//   offline --service.in-service--> home --> idle | loggedIn
+//   idle --HotDesking--> hotdeskMenu --Login--> entering.ext --OK/#--> entering.pin --OK/#--> authenticating
+//   idle --dial keys--> dialCheck --login code--> entering | --logout code--> loggingOut
+//                                 --remote logout FAC + ext #--> remoteLogout | partial --> dialing
+//   authenticating: begin --challenge--> proving --proof--> answering --login-result--> loggedIn | notice
+//                   --redirect--> redirected --service.in-service--> authenticating (same PIN)
+//   loggedIn --Logout / HotDesking, Logout / logout code--> loggingOut --> home (notice on top)
+//   any --service.rehoming--> offline (entry abandoned, PIN wiped);  a logout notice --> home
+import { assign, enqueueActions } from 'xstate';
+import { DEFAULT_ACCESS_CODES } from './dial-codes.ts';
+import { failureScreen } from './login-result-display.ts';
+import { noticeScreen, refusedScreen } from './logout.ts';
+import type { LogoutReason } from '../signalling/messages.ts';
+import { answer, result, s, session, type SessionContext, type SessionEvent } from './session-setup.ts';
+
+export type { HotdeskUser, SessionInput, SessionView } from './session-setup.ts';
+
+const logoutRequest = (reason: LogoutReason, ext: (c: SessionContext) => string) => [
+  { type: 'ask' as const, params: ({ context }: { context: SessionContext }) => ({ msg: { type: 'logout-request' as const, reason, ext: ext(context) } }) },
+  'bumpRequest' as const,
+];
+const noticeOf = (rows: (c: SessionContext, e: SessionEvent) => string[]) => ({
+  type: 'notice' as const,
+  params: ({ context, event }: { context: SessionContext; event: SessionEvent }) => ({ rows: rows(context, event) }),
+});
+
+export const sessionMachine = session.createMachine({
+  id: 'session',
+  context: ({ input }) => ({
+    method: input.loginMethod,
+    mac: input.mac,
+    codes: { ...DEFAULT_ACCESS_CODES, ...input.accessCodes },
+    user: undefined,
+    entryExt: '',
+    pinLength: 0,
+    dialed: '',
+    remoteExt: '',
+    logoutPending: false,
+    seq: 1,
+    expect: '',
+  }),
+  invoke: { id: 'pinPad', src: 'pinPad' },
+  entry: ['subscribe', { type: 'publish', params: { user: undefined } }],
+  on: {
+    'service.rehoming': [
+      // fail-back is quiet: the screen stays, but what was typed is abandoned like any re-home's
+      { guard: 'keepsScreen', target: '.offline', actions: ['cancelOwn', 'wipePin', 'resetEntry'] },
+      { target: '.offline', actions: ['cancelOwn', 'wipePin', 'resetEntry', 'hideScreen'] },
+    ],
+    'sig.push': {
+      guard: 'noticeForUser',
+      target: '.home',
+      actions: [
+        { type: 'trace', params: ({ event }) => ({ message: `logged out by the controller: ${event.type === 'sig.push' && event.msg.type === 'logout-notice' ? event.msg.reason : ''}` }) },
+        noticeOf((c, e) => (e.type === 'sig.push' && e.msg.type === 'logout-notice' ? noticeScreen(s(c), e.msg) : [])),
+        'userOut',
+      ],
+    },
+    'pin.length': { actions: assign({ pinLength: ({ event }) => event.length }) },
+    'pin.refused': { actions: { type: 'trace', params: { message: 'PIN key refused' } } },
+  },
+  initial: 'offline',
+  states: {
+    offline: {
+      on: { 'service.in-service': 'home' },
+    },
+    home: {
+      entry: ['resetEntry', 'wipePin'],
+      always: [{ guard: 'loggedIn', target: 'loggedIn' }, { target: 'idle' }],
+    },
+    idle: {
+      entry: 'showIdle',
+      on: {
+        key: [
+          { guard: 'opensHotdeskMenu', target: 'hotdeskMenu' },
+          { guard: 'handsetLogin', target: 'entering' },
+          { guard: 'dialKey', target: 'dialCheck', actions: 'dial' },
+        ],
+      },
+    },
+    hotdeskMenu: {
+      entry: 'showMenu',
+      after: { entry: 'home' },
+      on: {
+        key: [
+          { guard: 'loginSoftkey', target: 'entering' },
+          { guard: 'cancelKey', target: 'home' },
+        ],
+      },
+    },
+    dialCheck: {
+      always: [
+        { guard: 'dialledLogin', target: 'entering' },
+        { guard: 'dialledLogout', target: 'loggingOut' },
+        { guard: 'dialledRemoteLogout', target: 'remoteLogout', actions: 'takeRemoteExt' },
+        { guard: 'dialledPartial', target: 'dialing' },
+        // digits that are no code of ours: a user's set hands the key on to the layer below (calls)
+        {
+          guard: 'loggedIn',
+          target: 'home',
+          actions: { type: 'toDisplay', params: ({ context }) => ({ type: 'display.pass', key: context.dialed.slice(-1), from: 'session' }) },
+        },
+        { target: 'home', actions: noticeOf((c) => [s(c).invalidCode]) },
+      ],
+    },
+    dialing: {
+      entry: 'showDialled',
+      after: { entry: 'home' },
+      on: {
+        key: [
+          { guard: 'cancelKey', target: 'home' },
+          { guard: 'dialKey', target: 'dialCheck', actions: 'dial' },
+        ],
+      },
+    },
+    entering: {
+      // the access code that led here (dial sets) is spent: later digits start a new code
+      entry: assign({ dialed: '' }),
+      initial: 'ext',
+      states: {
+        ext: {
+          entry: 'showExt',
+          after: { entry: '#session.home' },
+          on: {
+            key: [
+              { guard: 'cancelKey', target: '#session.home' },
+              { guard: 'submitExt', target: 'pin' },
+              { guard: 'digitKey', target: 'ext', reenter: true, actions: 'addExtDigit' },
+            ],
+          },
+        },
+        pin: {
+          entry: 'showPin',
+          after: { entry: '#session.home' },
+          on: {
+            key: [
+              { guard: 'cancelKey', target: '#session.home' },
+              { guard: 'submitPin', target: '#session.authenticating' },
+              { guard: 'digitKey', actions: 'pinDigit' },
+            ],
+            'pin.length': { target: 'pin', reenter: true, actions: assign({ pinLength: ({ event }) => event.length }) },
+          },
+        },
+      },
+    },
+    authenticating: {
+      entry: 'showLoggingIn',
+      initial: 'begin',
+      states: {
+        begin: {
+          entry: [{ type: 'ask', params: ({ context }) => ({ msg: { type: 'login-begin', ext: context.entryExt } }) }, 'bumpRequest'],
+          on: { 'sig.answer': { guard: 'challenged', target: 'proving', actions: 'prove' } },
+        },
+        proving: {
+          on: {
+            'pin.proof': {
+              target: 'answering',
+              actions: [{ type: 'ask', params: ({ context, event }) => ({ msg: { type: 'login', ext: context.entryExt, hmac: event.hmac } }) }, 'bumpRequest'],
+            },
+          },
+        },
+        answering: {},
+      },
+      on: {
+        'sig.answer': [
+          { guard: 'loginOk', target: 'loggedIn', actions: ['wipePin', 'userIn'] },
+          {
+            guard: 'loginRedirect',
+            target: 'redirected',
+            actions: {
+              type: 'toService',
+              params: ({ context, event }) => {
+                const r = result(context, event);
+                return { type: 'service.redirect', to: { ip: r?.redirectIp ?? '', port: r?.redirectPort ?? 0 } };
+              },
+            },
+          },
+          {
+            guard: 'loginAnswered',
+            target: 'home',
+            actions: [
+              { type: 'trace', params: ({ context, event }) => ({ message: `login of ${context.entryExt} failed: ${result(context, event)?.code}` }) },
+              'wipePin',
+              noticeOf((c, e) => {
+                const r = result(c, e);
+                return r ? failureScreen(s(c), r) : [s(c).loginFailed];
+              }),
+            ],
+          },
+          {
+            guard: 'strayAnswer',
+            target: 'home',
+            actions: [
+              { type: 'trace', params: ({ context, event }) => ({ message: `login failed: answered by ${answer(context, event)?.type}` }) },
+              'wipePin',
+              noticeOf((c) => [s(c).loginFailed]),
+            ],
+          },
+        ],
+        'sig.failed': {
+          guard: 'requestFailed',
+          target: 'home',
+          actions: [{ type: 'trace', params: { message: 'login failed: no answer' } }, 'wipePin', noticeOf((c) => [s(c).loginFailed])],
+        },
+      },
+    },
+    /** The user's home controller has them: the phone re-homes there and finishes the login (same PIN). */
+    redirected: {
+      on: {
+        'service.rehoming': {},
+        'service.in-service': 'authenticating',
+      },
+    },
+    loggedIn: {
+      entry: [assign({ dialed: '' }), 'showUser'],
+      on: {
+        key: [
+          { guard: 'logoutSoftkey', target: 'loggingOut' },
+          { guard: 'opensHotdeskMenu', target: 'logoutMenu' },
+          { guard: 'dialKey', target: 'dialCheck', actions: 'dial' },
+        ],
+      },
+    },
+    logoutMenu: {
+      entry: 'showLogoutMenu',
+      after: { entry: 'home' },
+      on: {
+        key: [
+          { guard: 'logoutSoftkey', target: 'loggingOut' },
+          { guard: 'cancelKey', target: 'home' },
+        ],
+      },
+    },
+    loggingOut: {
+      entry: ['showLoggingOut', ...logoutRequest('user', (c) => c.user?.ext ?? '')],
+      on: {
+        'sig.answer': [
+          { guard: 'logoutDone', target: 'home', actions: [noticeOf((c) => [s(c).loggedOut]), 'userOut'] },
+          {
+            guard: 'logoutRefused',
+            target: 'home',
+            actions: [
+              assign({
+                logoutPending: ({ context, event }) => {
+                  const m = answer(context, event);
+                  return m?.type === 'logout-refused' && m.reason === 'busy';
+                },
+              }),
+              noticeOf((c, e) => {
+                const m = answer(c, e);
+                return m?.type === 'logout-refused' ? refusedScreen(s(c), m.reason, c.user?.ext ?? '') : [];
+              }),
+            ],
+          },
+          { guard: 'strayAnswer', target: 'home', actions: noticeOf((c) => [s(c).logoutRefused]) },
+        ],
+        'sig.failed': { guard: 'requestFailed', target: 'home', actions: noticeOf((c) => [s(c).logoutRefused]) },
+      },
+    },
+    remoteLogout: {
+      entry: ['showLoggingOut', ...logoutRequest('remote', (c) => c.remoteExt)],
+      on: {
+        'sig.answer': [
+          {
+            guard: 'logoutRefused',
+            target: 'home',
+            actions: noticeOf((c, e) => {
+              const m = answer(c, e);
+              return m?.type === 'logout-refused' ? refusedScreen(s(c), m.reason, c.remoteExt) : [];
+            }),
+          },
+          {
+            guard: 'logoutDone',
+            target: 'home',
+            actions: [
+              noticeOf((c) => [s(c).remoteDone(c.remoteExt)]),
+              // the user dialled their own extension: this set's user is the one logged out
+              enqueueActions(({ context, enqueue }) => {
+                if (context.user?.ext === context.remoteExt) enqueue('userOut');
+              }),
+            ],
+          },
+          { guard: 'strayAnswer', target: 'home', actions: noticeOf((c) => [s(c).logoutRefused]) },
+        ],
+        'sig.failed': { guard: 'requestFailed', target: 'home', actions: noticeOf((c) => [s(c).logoutRefused]) },
+      },
+    },
+  },
+});
+
+export type SessionMachine = typeof sessionMachine;

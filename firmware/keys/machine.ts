@@ -1,0 +1,290 @@
+// The key map and the lamps: the set's own programming or the hot desk user's layout (keys beyond the
+// model's count hidden, their line appearances still ringing; key modules disabled for a hot desk
+// user), the key labels, and every lamp write of the firmware: BLF states, ringing line appearances,
+// the logged-out cadence. Nobody else sets a lamp; they send this machine events.
+//
+//   layout:    own (the set's programming) --keys.user-in--> user --keys.user-out--> own
+//   download:  idle --key-layout-begin--> receiving --every block in (or a new begin)--> idle
+//
+// The layout arrives from the controller as key-layout-begin + blocks (topic `keys`), BLF states as
+// blf-state (topic `lamps`); the ringer asks for a line appearance's lamp with keys.line and is told
+// which key (if any) shows it. BLF subscriptions go out fire-and-forget: a lost one is traced by the
+// link, and every registration renews them.
+import { assign, sendTo, setup, type AnyActorRef } from 'xstate';
+import { decodeKeyLayout } from '../signalling/key-layout.ts';
+import { acceptBlock, finishAssembly, isComplete, startAssembly, type Assembly } from '../signalling/key-layout-transfer.ts';
+import type { Message } from '../signalling/messages.ts';
+import { SYSTEM, type LinkEvent, type LinkReply, type ServiceNotice, type ServiceSubscribe, type SigPush } from '../service/events.ts';
+import { blfLamps } from './blf.ts';
+import { applyLayout, type KeyView } from './layout.ts';
+
+export interface KeysInput {
+  programmableKeys: number;
+  /** The key modules attached, in order (pkm1, pkm2, ...): how many keys each has. */
+  pkmKeys: readonly number[];
+}
+
+/** The ringer asks for a line appearance's lamp: `ringing` when a call is offered, `idle` when it ends. */
+export interface KeysLine {
+  type: 'keys.line';
+  callId: number;
+  dn: string;
+  line: number;
+  state: 'ringing' | 'idle';
+  replyTo: AnyActorRef;
+}
+/** The answer to keys.line ringing: where the appearance is, if the set has it at all. */
+export interface KeysAppearance {
+  type: 'keys.appearance';
+  callId: number;
+  dn: string;
+  /** The visible key that flashes; undefined for a hidden appearance or none. */
+  key?: string;
+  known: boolean;
+}
+export type KeysEvent = SigPush | LinkReply | ServiceNotice | { type: 'keys.user-in' } | { type: 'keys.user-out' } | KeysLine;
+
+/** What the scenario runner and the panel read: the keys shown, with their labels. */
+export interface KeysView {
+  keys: { id: string; label: string; type: string; dn: string }[];
+  hiddenLines: string[];
+  pkmEnabled: boolean;
+}
+
+interface KeysContext {
+  programmableKeys: number;
+  pkmKeys: number[];
+  keys: KeyView[];
+  hiddenLines: KeyView[];
+  blfDns: string[];
+  /** False while a hot desk user is logged in: key modules show nothing. */
+  pkmEnabled: boolean;
+  download: Assembly | undefined;
+  /** Every lamp this machine has lit and its cadence (absent: dark). */
+  lit: Record<string, string>;
+  /** Ringing calls and the key each flashes. */
+  ringing: Record<number, string | undefined>;
+  seq: number;
+}
+
+type LampWrite = { key: string; cadence: string };
+
+const pushOf = (event: KeysEvent): Message | undefined => (event.type === 'sig.push' ? event.msg : undefined);
+
+/** A visible line key that shows `dn` on `line`, or a hidden appearance of it. */
+function appearance(ctx: KeysContext, dn: string, line: number): { key?: string; known: boolean } {
+  const key = ctx.keys.find((k) => k.id === `key:${line}` && k.dn === dn && (k.type === 'line' || k.type === 'multicall'));
+  if (key) return { key: key.id, known: true };
+  return { known: ctx.hiddenLines.some((k) => k.dn === dn) };
+}
+
+/** The lamps that go dark with a layout, and those a fresh layout darkens (keys gone, BLF until pushed). */
+function layoutStep(ctx: KeysContext):
+  | { ok: false; message: string }
+  | { ok: true; keys: KeyView[]; hiddenLines: KeyView[]; blfDns: string[]; dark: string[]; message: string } {
+  if (!ctx.download) return { ok: false, message: 'key layout: no transfer' };
+  const assembled = finishAssembly(ctx.download);
+  if (!assembled.ok) return { ok: false, message: `key layout refused: ${assembled.reason} (${assembled.detail})` };
+  const decoded = decodeKeyLayout(assembled.payload);
+  if (!decoded.ok) return { ok: false, message: `key layout refused: ${decoded.reason} (${decoded.detail})` };
+  // key modules show the set's own programming only: they are disabled for a hot desk user
+  const modules = ctx.pkmEnabled ? ctx.pkmKeys.map((programmableKeys) => ({ programmableKeys })) : undefined;
+  const layout = applyLayout(decoded.entries, { programmableKeys: ctx.programmableKeys }, modules);
+  const shown = new Set(layout.visible.map((k) => k.id));
+  const dark = [...ctx.keys.filter((k) => !shown.has(k.id)).map((k) => k.id), ...layout.visible.filter((k) => k.type === 'blf').map((k) => k.id)];
+  return {
+    ok: true,
+    keys: layout.visible,
+    hiddenLines: layout.hiddenLines,
+    blfDns: layout.blfDns,
+    dark,
+    message: `key layout applied: ${layout.visible.length} keys shown, ${layout.hiddenLines.length} hidden lines`,
+  };
+}
+
+const effects = setup({
+  types: {
+    context: {} as KeysContext,
+    input: {} as KeysInput,
+    events: {} as KeysEvent,
+  },
+  guards: {
+    layoutBegin: ({ event }) => pushOf(event)?.type === 'key-layout-begin',
+    layoutBlock: ({ event }) => pushOf(event)?.type === 'key-layout-block',
+    blfState: ({ event }) => pushOf(event)?.type === 'blf-state',
+    layoutComplete: ({ context }) => context.download !== undefined && isComplete(context.download),
+  },
+  actions: {
+    /** One lamp on the hardware (the board binds it to the LampBank). */
+    setLamp: (_, _params: LampWrite) => {},
+    /** The keys shown and their labels, for the panel and the scenario runner (the board binds it). */
+    publish: (_, _params: KeysView) => {},
+    trace: (_, _params: { message: string }) => {},
+    toLink: sendTo(({ system }) => system.get(SYSTEM.link), (_, e: LinkEvent) => e),
+    toService: sendTo(({ system }) => system.get(SYSTEM.service), (_, e: ServiceSubscribe) => e),
+  },
+});
+
+const withWrites = (lit: Record<string, string>, writes: readonly LampWrite[]) => {
+  const next = { ...lit };
+  for (const w of writes) {
+    if (w.cadence === 'off') delete next[w.key];
+    else next[w.key] = w.cadence;
+  }
+  return next;
+};
+const off = (keys: readonly string[]): LampWrite[] => keys.map((key) => ({ key, cadence: 'off' }));
+
+type Enqueue = Parameters<Parameters<typeof effects.enqueueActions>[0]>[0]['enqueue'];
+
+/** Lamps through the one named effect, with `lit` kept in step. */
+function writeLamps(enqueue: Enqueue, context: KeysContext, writes: readonly LampWrite[]): void {
+  for (const w of writes) enqueue({ type: 'setLamp', params: w });
+  enqueue.assign({ lit: withWrites(context.lit, writes) });
+}
+
+/** Tells the controller which DNs the visible BLF keys monitor (fire-and-forget). */
+function subscribeBlf(enqueue: Enqueue, context: KeysContext, self: AnyActorRef, dns: string[]): void {
+  enqueue.assign({ seq: context.seq + 1 });
+  enqueue({ type: 'toLink', params: { type: 'sig.request', id: `blf:${context.seq}`, msg: { type: 'blf-subscribe', dns }, replyTo: self } });
+}
+
+const composite = effects.extend({
+  actions: {
+    subscribe: effects.enqueueActions(({ self, enqueue }) => {
+      enqueue({ type: 'toLink', params: { type: 'sig.subscribe', topics: ['keys', 'lamps'], ref: self } });
+      enqueue({ type: 'toService', params: { type: 'service.subscribe', ref: self } });
+    }),
+    cancelOwn: effects.enqueueActions(({ self, enqueue }) => enqueue({ type: 'toLink', params: { type: 'sig.cancel', owner: self } })),
+    startDownload: assign({
+      download: ({ event }: { event: KeysEvent }) => {
+        const m = pushOf(event);
+        return m?.type === 'key-layout-begin' ? startAssembly(m) : undefined;
+      },
+    }),
+    takeBlock: assign({
+      download: ({ context, event }: { context: KeysContext; event: KeysEvent }) => {
+        const m = pushOf(event);
+        return m?.type === 'key-layout-block' && context.download ? acceptBlock(context.download, m).assembly : context.download;
+      },
+    }),
+    showBlf: effects.enqueueActions(({ event, context, enqueue }) => {
+      const m = pushOf(event);
+      if (m?.type === 'blf-state') writeLamps(enqueue, context, blfLamps(context.keys, m.dn, m.state));
+    }),
+    darkModules: effects.enqueueActions(({ context, enqueue }) => {
+      // a hot desk user gets no key module: its lamps go dark while the user is here
+      writeLamps(enqueue, context, off(Object.keys(context.lit).filter((k) => k.startsWith('pkm'))));
+    }),
+    dropLayout: effects.enqueueActions(({ context, self, enqueue }) => {
+      writeLamps(enqueue, context, off(context.keys.map((k) => k.id)));
+      if (context.blfDns.length > 0) subscribeBlf(enqueue, context, self, []);
+      enqueue.assign({ keys: [], hiddenLines: [], blfDns: [], download: undefined });
+    }),
+    applyDownload: effects.enqueueActions(({ context, self, enqueue }) => {
+      const step = layoutStep(context);
+      enqueue.assign({ download: undefined });
+      enqueue({ type: 'trace', params: { message: step.message } });
+      if (!step.ok) return;
+      writeLamps(enqueue, context, off(step.dark));
+      if (step.blfDns.length > 0 || context.blfDns.length > 0) subscribeBlf(enqueue, context, self, step.blfDns);
+      enqueue.assign({ keys: step.keys, hiddenLines: step.hiddenLines, blfDns: step.blfDns });
+    }),
+    renewBlf: effects.enqueueActions(({ context, self, enqueue }) => {
+      // a new controller knows nothing of what this set monitored on the old one
+      if (context.blfDns.length > 0) subscribeBlf(enqueue, context, self, context.blfDns);
+    }),
+    ringLine: effects.enqueueActions(({ context, event, enqueue }) => {
+      if (event.type !== 'keys.line') return;
+      if (event.state === 'idle') {
+        const key = context.ringing[event.callId];
+        const { [event.callId]: _gone, ...rest } = context.ringing;
+        enqueue.assign({ ringing: rest });
+        if (key) writeLamps(enqueue, context, off([key]));
+        return;
+      }
+      const at = appearance(context, event.dn, event.line);
+      if (at.known) enqueue.assign({ ringing: { ...context.ringing, [event.callId]: at.key } });
+      if (at.key) writeLamps(enqueue, context, [{ key: at.key, cadence: 'ringing' }]);
+      if (at.known) enqueue({ type: 'trace', params: { message: `ringing on ${at.key ?? `hidden line ${event.dn}`}` } });
+      enqueue.sendTo(event.replyTo, { type: 'keys.appearance', callId: event.callId, dn: event.dn, key: at.key, known: at.known } satisfies KeysAppearance);
+    }),
+  },
+});
+
+const PUBLISH = {
+  type: 'publish',
+  params: ({ context }: { context: KeysContext }): KeysView => ({
+    keys: context.keys.map((k) => ({ id: k.id, label: k.label, type: k.type, dn: k.dn })),
+    hiddenLines: context.hiddenLines.map((k) => k.dn),
+    pkmEnabled: context.pkmEnabled,
+  }),
+} as const;
+
+export const keysMachine = composite.createMachine({
+  id: 'keys',
+  context: ({ input }) => ({
+    programmableKeys: input.programmableKeys,
+    pkmKeys: [...input.pkmKeys],
+    keys: [],
+    hiddenLines: [],
+    blfDns: [],
+    pkmEnabled: true,
+    download: undefined,
+    lit: {},
+    ringing: {},
+    seq: 1,
+  }),
+  entry: ['subscribe', PUBLISH],
+  type: 'parallel',
+  on: {
+    'service.registered': { actions: 'renewBlf' },
+    'service.rehoming': { actions: 'cancelOwn' },
+    'keys.line': { actions: 'ringLine' },
+  },
+  states: {
+    layout: {
+      initial: 'own',
+      states: {
+        own: {
+          on: {
+            'keys.user-in': {
+              target: 'user',
+              actions: [
+                'darkModules',
+                // the set's module keys leave with the modules, so no BLF push relights them
+                assign({ keys: ({ context }) => context.keys.filter((k) => k.module === 0), pkmEnabled: false }),
+                PUBLISH,
+              ],
+            },
+          },
+        },
+        user: {
+          on: {
+            'keys.user-out': { target: 'own', actions: ['dropLayout', assign({ pkmEnabled: true }), PUBLISH] },
+          },
+        },
+      },
+    },
+    download: {
+      initial: 'idle',
+      on: {
+        'sig.push': [
+          { guard: 'layoutBegin', target: '.receiving', actions: 'startDownload' },
+          { guard: 'layoutBlock', target: '.check', actions: 'takeBlock' },
+          { guard: 'blfState', actions: 'showBlf' },
+        ],
+      },
+      states: {
+        idle: {},
+        receiving: {},
+        /** A block came in: the layout is applied once every block is. */
+        check: {
+          always: [{ guard: 'layoutComplete', target: 'idle', actions: ['applyDownload', PUBLISH] }, { target: 'receiving' }],
+        },
+      },
+    },
+  },
+});
+
+export type KeysMachine = typeof keysMachine;

@@ -1,0 +1,133 @@
+// The events the in-service actors exchange with the signalling link and the service machine. One
+// owner per thing: the link actor (link.ts) owns the Transactions engine and the phone's signalling
+// port; the service machine (machine.ts) decides which controller the link is aimed at; every other
+// owner (session, keys, ringer) asks the link for requests and subscribes to the pushes of its topics.
+//
+//   owner --sig.request {id, msg}--> link --(wire)--> controller
+//   owner <--sig.answer {id, msg} / sig.failed {id, reason}-- link
+//   owner --sig.subscribe {topics}--> link;   link --sig.push {msg}--> every subscriber of msg's topic
+//   owner --sig.cancel--> link  (its own requests only: a re-home means something different to each)
+//   service --service.* --> every actor that sent it service.subscribe
+import type { AnyActorRef } from 'xstate';
+import type { Message, MessageType } from '../signalling/messages.ts';
+import type { Peer } from './peers.ts';
+import type { RegisterMode } from './registration.ts';
+
+/** What a push from the controller is about; each topic has its own subscribers. */
+export type Topic = 'service' | 'session' | 'keys' | 'lamps' | 'calls';
+
+const TOPICS: { readonly [K in MessageType]?: Topic } = {
+  redirect: 'service',
+  'logout-notice': 'session',
+  'key-layout-begin': 'keys',
+  'key-layout-block': 'keys',
+  'blf-state': 'lamps',
+  'call-setup': 'calls',
+  'call-alerting': 'calls',
+  'call-connect': 'calls',
+  'call-hold': 'calls',
+  'call-resume': 'calls',
+  'call-transfer': 'calls',
+  'call-conference': 'calls',
+  'call-release': 'calls',
+};
+
+/** The topic of a controller push, undefined for messages the controller never pushes. */
+export function topicOf(type: MessageType): Topic | undefined {
+  return TOPICS[type];
+}
+
+// To the link
+
+export interface SigRequest {
+  type: 'sig.request';
+  /** The requester's own name for it; the answer carries it back. */
+  id: string;
+  msg: Message;
+  /** Another controller than the current one (the primary's health check). */
+  to?: Peer;
+  tries?: number;
+  replyTo: AnyActorRef;
+}
+export interface SigCancel {
+  type: 'sig.cancel';
+  owner: AnyActorRef;
+}
+export interface SigSubscribe {
+  type: 'sig.subscribe';
+  topics: readonly Topic[];
+  ref: AnyActorRef;
+}
+/** From the service only: the controller the phone talks to now. Pushes from anyone else are refused. */
+export interface SigAim {
+  type: 'sig.aim';
+  server: Peer;
+}
+export type LinkEvent = SigRequest | SigCancel | SigSubscribe | SigAim;
+
+// From the link
+
+export interface SigAnswer {
+  type: 'sig.answer';
+  id: string;
+  msg: Message;
+}
+export interface SigFailed {
+  type: 'sig.failed';
+  id: string;
+  /** `timeout` after the last try, `cancelled` by sig.cancel. */
+  reason: 'timeout' | 'cancelled';
+}
+export interface SigPush {
+  type: 'sig.push';
+  msg: Message;
+}
+export type LinkReply = SigAnswer | SigFailed;
+
+// From the service to its subscribers
+
+/** The phone is leaving its controller (fail-over, fail-back, a redirect): owners drop what they must. */
+export interface ServiceRehoming {
+  type: 'service.rehoming';
+  mode: RegisterMode;
+}
+/** Registered (again): a new controller knows nothing of what this set monitored on the old one. */
+export interface ServiceRegistered {
+  type: 'service.registered';
+  mode: RegisterMode;
+  controllerId: string;
+}
+/** Registered and the service's own screens are done: the session takes the screen. */
+export interface ServiceInService {
+  type: 'service.in-service';
+  mode: RegisterMode;
+}
+export type ServiceNotice = ServiceRehoming | ServiceRegistered | ServiceInService;
+
+// To the service
+
+export interface ServiceSubscribe {
+  type: 'service.subscribe';
+  ref: AnyActorRef;
+}
+/** The hot desk user on this set now ("" for none): register and heartbeat name them. */
+export interface ServiceUser {
+  type: 'service.user';
+  ext: string;
+}
+/** A login was redirected to the user's home controller: re-home there. */
+export interface ServiceRedirect {
+  type: 'service.redirect';
+  to: Peer;
+}
+export type ServiceRequest = ServiceSubscribe | ServiceUser | ServiceRedirect;
+
+/** The system ids the in-service actors are registered under (`system.get(...)`). */
+export const SYSTEM = {
+  display: 'display',
+  link: 'signalling',
+  service: 'service',
+  session: 'session',
+  keys: 'keys',
+  ringer: 'ringer',
+} as const;

@@ -1,0 +1,88 @@
+// The phone's end of the call-server protocol, as the one actor that owns it: a Transactions engine on
+// the phone's signalling port, aimed by the service machine at the controller the phone is registered
+// with. It is hardware glue, so the board binds it (signallingLinkLogic(hw)) and machines only ever
+// talk to it through events (events.ts):
+//   requests   sig.request {id, msg, to?, tries?, replyTo} -> sig.answer / sig.failed to replyTo
+//   cancels    sig.cancel {owner}: only that owner's requests (each owner decides what a re-home means)
+//   pushes     the controller's requests, by topic, to every actor that sent sig.subscribe for it;
+//              only the controller the link is aimed at may push (others get `ack rejected`), and a
+//              push with no subscriber is answered `ack unsupported`.
+import { fromCallback, type AnyActorRef } from 'xstate';
+import type { Clock, Random, Tracer } from '../hal.ts';
+import type { Message } from '../signalling/messages.ts';
+import { Transactions, TransactionCancelled } from '../signalling/transactions.ts';
+import { topicOf, type LinkEvent, type LinkReply, type SigPush, type Topic } from './events.ts';
+import { samePeer, type Peer } from './peers.ts';
+
+export interface SignallingHardware {
+  /** Sends one UDP datagram from the phone's signalling port. */
+  send(dstIp: string, dstPort: number, bytes: Uint8Array): void;
+  /** Binds the phone's signalling port to `receive`; returns the unbind. */
+  listen(receive: (srcIp: string, srcPort: number, bytes: Uint8Array) => void): () => void;
+  clock: Clock;
+  random: Random;
+  tracer: Tracer;
+}
+
+export interface SignallingLinkInput {
+  /** Where the link points until the service aims it elsewhere. */
+  server: Peer;
+}
+
+/** The link actor's logic with the hardware bound; invoke it with a plain `{ server }` input. */
+export function signallingLinkLogic(hw: SignallingHardware) {
+  return fromCallback<LinkEvent, SignallingLinkInput>(({ input, receive }) => {
+    let server = input.server;
+    let closed = false;
+    const subscribers = new Map<Topic, AnyActorRef[]>();
+    const reply = (to: AnyActorRef, event: LinkReply | SigPush) => {
+      if (!closed) to.send(event);
+    };
+    const tx = new Transactions({
+      transport: { send: hw.send },
+      clock: hw.clock,
+      random: hw.random,
+      tracer: hw.tracer,
+      onRequest: (msg: Message, from: Peer): Message | void => {
+        const topic = topicOf(msg.type);
+        const refs = topic ? (subscribers.get(topic) ?? []) : [];
+        if (refs.length === 0) return { type: 'ack', status: 'unsupported' };
+        // only the controller we are registered with may push layouts, lamps, logouts and calls at us
+        if (!samePeer(from, server)) return { type: 'ack', status: 'rejected' };
+        for (const ref of refs) reply(ref, { type: 'sig.push', msg });
+      },
+    });
+    const unbind = hw.listen((ip, port, bytes) => tx.receive(ip, port, bytes));
+
+    receive((event) => {
+      switch (event.type) {
+        case 'sig.aim':
+          server = event.server;
+          return;
+        case 'sig.subscribe':
+          for (const topic of event.topics) {
+            const refs = subscribers.get(topic) ?? [];
+            if (!refs.includes(event.ref)) subscribers.set(topic, [...refs, event.ref]);
+          }
+          return;
+        case 'sig.cancel':
+          tx.cancel(event.owner);
+          return;
+        case 'sig.request': {
+          const { id, replyTo } = event;
+          tx.request(event.to ?? server, event.msg, { tries: event.tries, owner: replyTo }).then(
+            (msg) => reply(replyTo, { type: 'sig.answer', id, msg }),
+            (err: unknown) => reply(replyTo, { type: 'sig.failed', id, reason: err instanceof TransactionCancelled ? 'cancelled' : 'timeout' }),
+          );
+          return;
+        }
+      }
+    });
+
+    return () => {
+      closed = true;
+      unbind();
+      tx.cancelAll();
+    };
+  });
+}

@@ -1,0 +1,55 @@
+// Registration with a controller: the register message, what its answer means, and the screens the
+// set shows meanwhile (`Set <ip>` / `ICP <ip>`, `Waiting for ACK...`, `Waiting for COMMS...`).
+import type { Message, Register } from '../signalling/messages.ts';
+import type { Peer } from './peers.ts';
+import { HEALTH_CHECK_MS } from './resilience.ts';
+
+/** How long `Set x / ICP x` stays up before the register goes out (people read it on real sets). */
+export const ANNOUNCE_MS = 1000;
+/** `Waiting for COMMS...` after the ack, before the idle screen. */
+export const COMMS_MS = 1000;
+/** A refused or try-later registration is tried again this much later. */
+export const REGISTER_RETRY_MS = 10_000;
+/** Redirects followed in a row before the phone gives up on that chain and tries its next server. */
+export const MAX_REDIRECT_HOPS = 4;
+/** Used when a register-ack says 0 s: a phone must keep talking to notice a dead controller. */
+export const DEFAULT_HEARTBEAT_MS = 30_000;
+
+/** Why the phone is registering: decides the display and what happens after the ack. */
+export type RegisterMode = 'boot' | 'failover' | 'failback' | 'redirect';
+
+export function registerMessage(p: { mac: string; model: string; firmwareVersion: string; dn: string; hotdeskExt: string }): Register {
+  return { type: 'register', mac: p.mac, model: p.model, firmwareVersion: p.firmwareVersion, dn: p.dn, hotdeskExt: p.hotdeskExt };
+}
+
+export type RegisterOutcome =
+  | { kind: 'ok'; heartbeatMs: number; healthCheckMs: number; controllerId: string }
+  | { kind: 'redirect'; to: Peer }
+  | { kind: 'retry'; sameServer: boolean; why: string }
+  | { kind: 'upgrade'; version: string };
+
+/**
+ * What an answer to register means. `rehoming`: a controller reached by fail-over, fail-back or a
+ * redirect that expects another firmware version sends the phone to reboot and upgrade ("differs",
+ * not "newer"). At boot the image was just checked against the TFTP server, so a mismatch there is
+ * only traced: rebooting would loop whenever the two disagree.
+ */
+export function classifyRegisterAnswer(answer: Message, running: string, rehoming: boolean): RegisterOutcome {
+  if (answer.type === 'redirect') return { kind: 'redirect', to: { ip: answer.ip, port: answer.port } };
+  if (answer.type !== 'register-ack') return { kind: 'retry', sameServer: false, why: `register answered by ${answer.type}` };
+  if (answer.result === 'try-later') return { kind: 'retry', sameServer: true, why: 'try-later' };
+  if (answer.result === 'refused') return { kind: 'retry', sameServer: false, why: 'refused' };
+  if (rehoming && answer.firmwareVersion !== '' && answer.firmwareVersion !== running) {
+    return { kind: 'upgrade', version: answer.firmwareVersion };
+  }
+  const heartbeatMs = answer.heartbeatSeconds > 0 ? answer.heartbeatSeconds * 1000 : DEFAULT_HEARTBEAT_MS;
+  const healthCheckMs = answer.healthCheckSeconds > 0 ? answer.healthCheckSeconds * 1000 : HEALTH_CHECK_MS;
+  return { kind: 'ok', heartbeatMs, healthCheckMs, controllerId: answer.controllerId };
+}
+
+export function announceScreen(phoneIp: string, server: Peer): string[] {
+  return [`Set ${phoneIp}`, `ICP ${server.ip}`];
+}
+
+export const WAITING_FOR_ACK = 'Waiting for ACK...';
+export const WAITING_FOR_COMMS = 'Waiting for COMMS...';

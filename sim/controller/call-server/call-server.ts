@@ -1,0 +1,470 @@
+// The controller's call server, hot desking side: registration and heartbeat, login with the PIN
+// challenge and lockout, the key layout download, every form of logout, and BLF. Pure logic over the
+// signalling Transactions (retransmission, duplicates answered from cache and acted on once), driven by
+// the injected clock and randomness; datagrams leave through `send` and arrive through `receive`.
+// The controller's router hands it everything for UDP 6800:
+//   const cs = new CallServer({ clock, random: random.fork(), world: config, tracer,
+//     send: (ip, port, bytes) => router.send({ srcIp: ROUTER_IP, srcPort: 6800, dstIp: ip, dstPort: port, payload: bytes }) });
+//   router.serve(6800, (d) => cs.receive(d.srcIp, d.srcPort, d.payload));
+import type { Clock, TimerId, Tracer } from '../../../firmware/hal.ts';
+import { LOGIN_CODES, LOGOUT_REASONS, LOGOUT_REFUSALS, SIGNALLING_PORT } from '../../../firmware/signalling/messages.ts';
+import type { LoginResult, LogoutReason, LogoutRequest, Message, Register } from '../../../firmware/signalling/messages.ts';
+import { Transactions } from '../../../firmware/signalling/transactions.ts';
+import type { Peer } from '../../../firmware/signalling/transactions.ts';
+import type { HotdeskUser } from '../config.ts';
+import { BlfBoard } from './blf.ts';
+import { ChallengeBook, DEFAULT_CHALLENGE_TTL_MS } from './challenges.ts';
+import { pushKeyLayout } from './key-layout.ts';
+import { setLayoutKeys } from './sets.ts';
+import { LineStates, type LineState, type UserFeature } from './lines.ts';
+import { beginLogin, completeLogin, type LoginDesk } from './login.ts';
+import { logoutTiming } from './logout-policy.ts';
+import { PhoneRegistry, type PhoneRecord } from './phones.ts';
+import { SessionBook, type Session } from './sessions.ts';
+import type { CallServerCounters, CallServerOptions, LogoutOutcome, PhoneInfo, UserInfo } from './types.ts';
+import { Directory, layoutKeys } from './directory.ts';
+import { DEFAULT_LOCKOUT, LockoutBook } from './directory-lockout.ts';
+import { ROUTER_IP } from '../router.ts';
+
+export type { CallServerCounters, CallServerOptions, CallServerWorld, LogoutOutcome, PhoneInfo, UserInfo } from './types.ts';
+export type { LineState, UserFeature } from './lines.ts';
+
+export const CALL_SERVER_PORT = SIGNALLING_PORT;
+const DEFAULT_EPOCH_MS = 1_700_000_000_000;
+
+function zeroes<K extends string>(keys: readonly K[]): Record<K, number> {
+  return Object.fromEntries(keys.map((k) => [k, 0])) as Record<K, number>;
+}
+
+export class CallServer {
+  readonly transactions: Transactions;
+  readonly counters: CallServerCounters = {
+    logins: zeroes(LOGIN_CODES),
+    logouts: zeroes(LOGOUT_REASONS),
+    logoutRefusals: zeroes(LOGOUT_REFUSALS),
+    keyLayouts: { sent: 0, failed: 0 },
+  };
+  /** health-ack's answer: false while the controller is up but not taking phones. */
+  inService = true;
+  readonly id: string;
+  readonly selfIp: string;
+
+  private readonly clock: Clock;
+  private readonly tracer: Tracer | undefined;
+  private readonly directory: Directory;
+  private readonly registry = new PhoneRegistry();
+  private readonly sessions = new SessionBook();
+  private readonly lines = new LineStates();
+  private readonly blf: BlfBoard;
+  private readonly desk: LoginDesk;
+  private readonly deferred = new Set<TimerId>();
+
+  constructor(private readonly o: CallServerOptions) {
+    const { world, clock } = o;
+    this.clock = clock;
+    this.tracer = o.tracer;
+    this.id = world.identity?.id ?? 'icp-1';
+    this.selfIp = o.selfIp ?? world.identity?.ip ?? ROUTER_IP;
+    this.directory = new Directory(world.users, world.sets);
+    const cluster = world.cluster ?? [];
+    this.desk = {
+      directory: this.directory,
+      lockout: new LockoutBook(clock, world.lockout ?? DEFAULT_LOCKOUT),
+      challenges: new ChallengeBook(clock, o.random, o.challengeTtlMs ?? DEFAULT_CHALLENGE_TTL_MS),
+      redirectFor: (user) => {
+        // a resilient user's secondary serves the user while the home controller is away
+        if (!user.home || user.home === this.selfIp || user.secondary === this.selfIp) return undefined;
+        return { ip: user.home, port: cluster.find((p) => p.ip === user.home)?.port ?? CALL_SERVER_PORT };
+      },
+    };
+    this.blf = new BlfBoard(
+      (dn) => this.lines.blfState(dn, this.isLoggedOutHotdeskUser(dn)),
+      (mac, dn, state) => this.requestTo(mac, { type: 'blf-state', dn, state }),
+    );
+    this.transactions = new Transactions({
+      transport: { send: (ip, port, bytes) => o.send(ip, port, bytes) },
+      clock,
+      random: o.random,
+      tracer: o.tracer,
+      onRequest: (msg, from) => this.onRequest(msg, from),
+    });
+  }
+
+  /** One datagram that arrived on the call server's port. Never throws on bad input. */
+  receive(srcIp: string, srcPort: number, bytes: Uint8Array): void {
+    this.transactions.receive(srcIp, srcPort, bytes);
+  }
+
+  // ---- what tests, scenarios and the controller's admin side call ----
+
+  /** The prime line of `ext` (a user or a set DN) changes; a logout waiting on the call completes at idle. */
+  setLineState(ext: string, state: LineState): void {
+    const before = this.lines.line(ext);
+    this.lines.setLine(ext, state);
+    this.blf.refresh(ext);
+    if (before !== state && (before === 'ringing' || state === 'ringing')) this.ringAppearances(ext, state === 'ringing');
+    const s = this.sessions.ofExt(ext);
+    if (state === 'idle' && s?.pending) this.finishLogout(s, s.pending.reason, s.pending.byDn, undefined);
+  }
+
+  /** DND / call forward always for `ext` ('none' clears); BLF watchers see it while the line is idle. */
+  setUserState(ext: string, feature: UserFeature): void {
+    this.lines.setFeature(ext, feature);
+    this.blf.refresh(ext);
+  }
+
+  /** Remote logout (FAC + extension) from the set `byDn`: its COS must allow and the user's accept. */
+  remoteLogout(byDn: string, ext: string): LogoutOutcome {
+    return this.remoteLogoutFrom(byDn, ext, undefined);
+  }
+
+  /**
+   * `ext` logs in on a set the call server only simulates (`setDn`: no phone on the network, nothing is
+   * sent to it): what a scenario needs to move a monitored user's BLF state from logged out to logged
+   * in. As a real login there, the user is logged out of any other set first.
+   */
+  loginOnSimulatedSet(ext: string, setDn: string): 'done' | 'unknown-ext' {
+    const user = this.directory.user(ext);
+    if (!user?.hotdesk) return 'unknown-ext';
+    const mac = `sim:${setDn}`;
+    const other = this.sessions.ofExt(ext);
+    if (other?.mac === mac) return 'done';
+    if (other) this.finishLogout(other, 'login-elsewhere', setDn, undefined);
+    const replaced = this.sessions.ofMac(mac);
+    if (replaced) this.endSession(replaced);
+    this.startSession(ext, mac, user);
+    this.info(`session ${ext} on simulated set ${setDn}`);
+    return 'done';
+  }
+
+  /** `ext` logs out by the logout access code, wherever it is logged in (waits while its line is busy). */
+  logoutUser(ext: string): LogoutOutcome {
+    const s = this.sessions.ofExt(ext);
+    if (!s) return this.directory.user(ext)?.hotdesk ? 'not-logged-in' : 'unknown-ext';
+    return this.requestLogout(s, 'user', '', undefined);
+  }
+
+  /** The scheduler's logout: idle users now, busy (or ringing) ones when their call ends. */
+  scheduleLogout(): { done: number; waiting: number } {
+    const tally = { done: 0, waiting: 0 };
+    for (const s of this.sessions.list()) {
+      const outcome = this.requestLogout(s, 'scheduled', '', undefined);
+      if (outcome === 'done') tally.done++;
+      else if (outcome === 'waiting') tally.waiting++;
+    }
+    return tally;
+  }
+
+  phones(): PhoneInfo[] {
+    return this.registry.list().map((p) => ({ ...p, hotdeskExt: this.sessions.ofMac(p.mac)?.ext ?? '', blf: this.blf.subscriptions(p.mac) }));
+  }
+
+  users(): UserInfo[] {
+    return this.sessions.list().map((s) => {
+      const phone = this.registry.byMac(s.mac);
+      return {
+        ext: s.ext,
+        name: this.directory.user(s.ext)?.name ?? '',
+        mac: s.mac,
+        setDn: phone?.dn ?? '',
+        ip: phone?.ip ?? '',
+        port: phone?.port ?? 0,
+        since: s.since,
+        line: this.lines.line(s.ext),
+        ...(s.pending ? { pendingLogout: s.pending.reason } : {}),
+      };
+    });
+  }
+
+  /** The state a BLF lamp on `dn` shows now. */
+  blfState(dn: string) {
+    return this.lines.blfState(dn, this.isLoggedOutHotdeskUser(dn));
+  }
+
+  /** Stops every timer and abandons outstanding requests (the controller is shutting down). */
+  close(): void {
+    for (const id of this.deferred) this.clock.clearTimeout(id);
+    this.deferred.clear();
+    for (const s of this.sessions.list()) this.clock.clearTimeout(s.autoTimer);
+    this.transactions.cancelAll();
+  }
+
+  // ---- requests from phones ----
+
+  private onRequest(msg: Message, from: Peer): Message | void {
+    if (msg.type === 'register') return this.onRegister(msg, from);
+    if (msg.type === 'health-check') return { type: 'health-ack', controllerId: this.id, inService: this.inService };
+    const phone = this.registry.at(from);
+    if (msg.type === 'heartbeat') {
+      // answered even for a phone we do not know: the heartbeat proves the controller alive, and a
+      // phone refused here would fail over from a healthy controller
+      if (phone) phone.lastHeartbeat = this.clock.now();
+      return { type: 'heartbeat-ack', serverTimeMs: this.serverTime() };
+    }
+    if (!phone) {
+      this.info(`${msg.type} from unregistered ${from.ip}:${from.port} refused`);
+      return { type: 'ack', status: 'rejected' };
+    }
+    switch (msg.type) {
+      case 'login-begin': {
+        const answer = beginLogin(this.desk, phone.mac, msg.ext);
+        if (answer.type === 'login-result') this.countLogin(answer, phone);
+        return answer;
+      }
+      case 'login':
+        return this.onLogin(phone, msg.ext, msg.hmac);
+      case 'logout-request':
+        return this.onLogoutRequest(phone, msg);
+      case 'blf-subscribe': {
+        const dns = [...msg.dns];
+        // after the ack, so the phone sees its subscription confirmed before the states arrive
+        this.defer(() => this.registry.byMac(phone.mac) && this.blf.subscribe(phone.mac, dns));
+        return undefined;
+      }
+      default:
+        return { type: 'ack', status: 'unsupported' }; // calls are a later issue
+    }
+  }
+
+  private onRegister(msg: Register, from: Peer): Message {
+    const now = this.clock.now();
+    const { evicted } = this.registry.register({
+      mac: msg.mac,
+      model: msg.model,
+      firmwareVersion: msg.firmwareVersion,
+      dn: msg.dn,
+      ip: from.ip,
+      port: from.port,
+      registeredAt: now,
+      lastHeartbeat: now,
+    });
+    const phone = this.registry.at(from)!;
+    if (evicted !== undefined) this.forgetPhone(evicted);
+    this.blf.drop(phone.mac); // a registering phone subscribes anew
+    this.info(`register ${phone.mac} model ${msg.model} fw ${msg.firmwareVersion} dn ${msg.dn || '-'} from ${from.ip}:${from.port}`);
+    this.reconcileSession(phone, msg.hotdeskExt);
+    // a set nobody is logged in on gets its own programming (after the register-ack, which it answers)
+    if (!this.sessions.ofMac(phone.mac)) this.defer(() => this.pushSetProgramming(phone.mac));
+    return {
+      type: 'register-ack',
+      result: 'ok',
+      heartbeatSeconds: Math.min(0xffff, Math.max(1, Math.round(this.o.world.heartbeatMs / 1000))),
+      healthCheckSeconds: Math.min(0xffff, Math.max(1, Math.round((this.o.world.healthCheckMs ?? 20_000) / 1000))),
+      serverTimeMs: this.serverTime(),
+      controllerId: this.id,
+      firmwareVersion: this.o.expectedFirmware?.(msg.model) ?? '',
+    };
+  }
+
+  /**
+   * A registering phone says who is logged in on it. A re-homed resilient user stays logged in: the
+   * session is restored here. A phone that lost its user (rebooted) ends the session we held for it.
+   * A claim this controller cannot honour is answered with a logout-notice after the register-ack.
+   */
+  private reconcileSession(phone: PhoneRecord, claimed: string): void {
+    const current = this.sessions.ofMac(phone.mac);
+    if (current && current.ext === claimed) return;
+    if (current) this.endSession(current);
+    if (claimed === '') return;
+    const user = this.directory.user(claimed);
+    const elsewhere = this.sessions.ofExt(claimed);
+    if (user?.hotdesk && !elsewhere) {
+      this.startSession(claimed, phone.mac, user);
+      this.info(`session ${claimed} restored on ${phone.mac} (re-homed)`);
+      return;
+    }
+    const byDn = elsewhere ? (this.registry.byMac(elsewhere.mac)?.dn ?? '') : '';
+    const reason: LogoutReason = elsewhere ? 'login-elsewhere' : 'failover-version';
+    this.info(`session ${claimed} on ${phone.mac} not restored (${elsewhere ? 'logged in elsewhere' : 'unknown here'})`);
+    this.defer(() => this.requestTo(phone.mac, { type: 'logout-notice', reason, ext: claimed, byDn }));
+  }
+
+  private onLogin(phone: PhoneRecord, ext: string, hmac: Uint8Array): LoginResult {
+    const { result, user } = completeLogin(this.desk, phone.mac, ext, hmac);
+    this.countLogin(result, phone);
+    if (result.code === 'ok' && user) this.startLogin(phone, user);
+    return result;
+  }
+
+  private startLogin(phone: PhoneRecord, user: HotdeskUser): void {
+    const other = this.sessions.ofExt(user.ext);
+    // the other set is told first, so the user is never shown logged in on two sets
+    if (other && other.mac !== phone.mac) this.finishLogout(other, 'login-elsewhere', phone.dn, undefined);
+    else if (other) this.endSession(other);
+    const replaced = this.sessions.ofMac(phone.mac);
+    if (replaced) this.endSession(replaced); // a new login on a set replaces its user
+    const session = this.startSession(user.ext, phone.mac, user);
+    const { entries, skipped } = layoutKeys(user.keys);
+    for (const k of skipped) this.info(`key layout ${user.ext}: ${k.key} left out (${k.why})`);
+    // after the login-result: the phone applies a layout to a user it knows is logged in
+    this.defer(() => {
+      const to = this.registry.byMac(phone.mac);
+      if (!to || this.sessions.ofExt(user.ext) !== session) return;
+      void pushKeyLayout(this.transactions, to, entries, () => this.sessions.ofExt(user.ext) === session).then((r) => {
+        if (r.sent) this.counters.keyLayouts.sent++;
+        else this.counters.keyLayouts.failed++;
+        this.info(`key layout ${user.ext} to ${phone.mac}: ${r.sent ? `${r.blocks} block(s)` : `not sent, ${r.why}`}`);
+      });
+    });
+  }
+
+  private onLogoutRequest(phone: PhoneRecord, msg: LogoutRequest): Message {
+    if (msg.reason === 'remote') {
+      const outcome = this.remoteLogoutFrom(phone.dn, msg.ext, phone.mac);
+      if (outcome === 'done' || outcome === 'not-logged-in') return { type: 'logout-notice', reason: 'remote', ext: msg.ext, byDn: phone.dn };
+      return this.refusal(outcome === 'waiting' ? 'busy' : outcome === 'refused-ringing' ? 'ringing' : outcome, msg.ext);
+    }
+    const s = this.sessions.ofExt(msg.ext);
+    // nobody by that name here: the set is already logged out, which is what it asked for
+    if (!s || s.mac !== phone.mac) return { type: 'logout-notice', reason: msg.reason, ext: msg.ext, byDn: '' };
+    const outcome = this.requestLogout(s, msg.reason, '', phone.mac);
+    if (outcome === 'done') return { type: 'logout-notice', reason: msg.reason, ext: msg.ext, byDn: '' };
+    return this.refusal(outcome === 'waiting' ? 'busy' : 'ringing', msg.ext);
+  }
+
+  private refusal(reason: 'busy' | 'ringing' | 'not-allowed' | 'unknown-ext', ext: string): Message {
+    this.counters.logoutRefusals[reason]++;
+    return { type: 'logout-refused', reason, ext };
+  }
+
+  // ---- logout, every form ----
+
+  /** `answered`: the phone whose own request this answers (it needs no separate notice). */
+  private remoteLogoutFrom(byDn: string, ext: string, answered: string | undefined): LogoutOutcome {
+    const user = this.directory.user(ext);
+    if (!user?.hotdesk) return 'unknown-ext';
+    if (!this.directory.setMayRemoteLogout(byDn) || !user.remoteLogoutAllowed) {
+      this.info(`remote logout of ${ext} by ${byDn || '-'} not allowed by COS`);
+      return 'not-allowed';
+    }
+    const s = this.sessions.ofExt(ext);
+    if (!s) return 'not-logged-in';
+    return this.requestLogout(s, 'remote', byDn, answered);
+  }
+
+  private requestLogout(s: Session, reason: LogoutReason, byDn: string, answered: string | undefined): LogoutOutcome {
+    const timing = logoutTiming(reason, this.lines.line(s.ext));
+    if (timing === 'refused') return 'refused-ringing';
+    if (timing === 'when-idle') {
+      s.pending = { reason, byDn };
+      this.info(`logout ${s.ext} (${reason}) waits for the call to end`);
+      return 'waiting';
+    }
+    this.finishLogout(s, reason, byDn, answered);
+    return 'done';
+  }
+
+  private finishLogout(s: Session, reason: LogoutReason, byDn: string, answered: string | undefined): void {
+    this.endSession(s);
+    // the set the user leaves shows its own programming again (after the logout notice or answer)
+    this.defer(() => this.pushSetProgramming(s.mac));
+    this.counters.logouts[reason]++;
+    this.info(`logout ${s.ext} from ${s.mac} (${reason}${byDn ? ` by ${byDn}` : ''})`);
+    if (s.mac !== answered) this.requestTo(s.mac, { type: 'logout-notice', reason, ext: s.ext, byDn });
+  }
+
+  private startSession(ext: string, mac: string, user: HotdeskUser): Session {
+    const s = this.sessions.start(ext, mac, this.clock.now());
+    const hours = user.autoLogoutHours ?? 0;
+    if (hours > 0) {
+      s.autoTimer = this.clock.setTimeout(() => {
+        s.autoTimer = undefined;
+        if (this.sessions.ofExt(ext) === s) this.requestLogout(s, 'auto', '', undefined);
+      }, hours * 3_600_000);
+    }
+    this.blf.refresh(ext);
+    return s;
+  }
+
+  private endSession(s: Session): void {
+    this.clock.clearTimeout(s.autoTimer);
+    this.sessions.end(s.ext);
+    this.blf.refresh(s.ext);
+  }
+
+  /** A phone gone from the registry (its address was handed to another): its user is logged out. */
+  private forgetPhone(mac: string): void {
+    const s = this.sessions.ofMac(mac);
+    if (s) this.endSession(s);
+    this.blf.drop(mac);
+  }
+
+  /** Sends a registered set nobody is logged in on the key layout of its own DN, when it has one. */
+  private pushSetProgramming(mac: string): void {
+    const phone = this.registry.byMac(mac);
+    if (!phone || this.sessions.ofMac(mac)) return;
+    const set = this.directory.set(phone.dn);
+    if (!set || set.keys.length === 0) return;
+    const { entries, skipped } = setLayoutKeys(set.keys);
+    for (const k of skipped) this.info(`key layout of set ${phone.dn}: ${k.key} left out (${k.why})`);
+    // a login on the set, or the set registering anew, makes this layout stale: stop sending it
+    const wanted = () => this.registry.byMac(mac) === phone && !this.sessions.ofMac(mac);
+    void pushKeyLayout(this.transactions, phone, entries, wanted).then((r) => {
+      if (r.sent) this.counters.keyLayouts.sent++;
+      else this.counters.keyLayouts.failed++;
+      this.info(`key layout of set ${phone.dn} to ${mac}: ${r.sent ? `${r.blocks} block(s)` : `not sent, ${r.why}`}`);
+    });
+  }
+
+  // ---- plumbing ----
+
+  private isLoggedOutHotdeskUser(dn: string): boolean {
+    return this.directory.user(dn)?.hotdesk === true && !this.sessions.ofExt(dn);
+  }
+
+  private countLogin(r: LoginResult, phone: PhoneRecord): void {
+    this.counters.logins[r.code]++;
+    const detail = r.code === 'wrong-pin' ? ` (${r.attemptsLeft} left)` : r.code === 'locked' ? ` (${r.lockedSeconds} s)` : r.code === 'redirect' ? ` to ${r.redirectIp}:${r.redirectPort}` : '';
+    this.info(`login ${r.ext} on ${phone.mac}: ${r.code}${detail}`);
+  }
+
+  /** A reliable request to a registered phone; an unanswered one is traced, never thrown. */
+  /**
+   * A line that starts or stops ringing rings every logged-in user's appearance of it: call-setup to the
+   * phone (call-release when it stops), naming the key, whether or not that key is visible on the model
+   * (a line appearance on a hidden key still rings). Full call handling is a later issue.
+   */
+  private ringAppearances(dn: string, ringing: boolean): void {
+    const callId = this.ringIds.get(dn) ?? this.nextRingId++;
+    if (ringing) this.ringIds.set(dn, callId);
+    else this.ringIds.delete(dn);
+    for (const session of this.sessions.list()) {
+      const user = this.directory.user(session.ext);
+      for (const { key, type, dn: keyDn } of layoutKeys(user?.keys ?? []).entries) {
+        if (keyDn !== dn || (type !== 'line' && type !== 'multicall')) continue;
+        const call = { callId, line: key, fromDn: '', toDn: dn };
+        this.requestTo(session.mac, ringing ? { type: 'call-setup', ...call } : { type: 'call-release', ...call, cause: 'normal' });
+      }
+    }
+  }
+
+  private readonly ringIds = new Map<string, number>();
+  private nextRingId = 1;
+
+  private requestTo(mac: string, msg: Message): void {
+    const phone = this.registry.byMac(mac);
+    if (!phone) return;
+    this.transactions.request(phone, msg).then(
+      (answer) => {
+        if (answer.type !== 'ack' || answer.status !== 'ok') this.info(`${msg.type} to ${mac} answered ${answer.type}${answer.type === 'ack' ? ` ${answer.status}` : ''}`);
+      },
+      (err: Error) => this.info(`${msg.type} to ${mac} failed: ${err.message}`),
+    );
+  }
+
+  private defer(fn: () => void): void {
+    const id = this.clock.setTimeout(() => {
+      this.deferred.delete(id);
+      fn();
+    }, 0);
+    this.deferred.add(id);
+  }
+
+  private serverTime(): number {
+    return Math.floor((this.o.epochMs ?? DEFAULT_EPOCH_MS) + this.clock.now());
+  }
+
+  private info(message: string): void {
+    this.tracer?.record({ kind: 'info', message: `callserver: ${message}` });
+  }
+}

@@ -1,0 +1,60 @@
+// The phones registered with the call server, by MAC (what a phone is) and by address (what a datagram
+// comes from). A phone that registers again, from a new address after a reboot or a re-home, replaces
+// its old record, so one MAC is never two phones.
+import type { Peer } from '../../../firmware/signalling/transactions.ts';
+
+export interface PhoneRecord {
+  mac: string;
+  model: string;
+  firmwareVersion: string;
+  dn: string; // the set's own DN, "" when it has none
+  ip: string;
+  port: number;
+  registeredAt: number; // clock ms
+  lastHeartbeat: number; // clock ms; the registration counts as the first
+}
+
+export class PhoneRegistry {
+  private readonly byMacs = new Map<string, PhoneRecord>();
+  private readonly byAddr = new Map<string, string>(); // "ip:port" -> mac
+
+  /**
+   * Records a registration. Returns the record it replaced (the phone was known) and the MAC of another
+   * phone that held this address before (gone from it: DHCP handed the address out anew).
+   */
+  register(rec: PhoneRecord): { previous?: PhoneRecord; evicted?: string } {
+    const mac = rec.mac.toLowerCase();
+    const old = this.byMacs.get(mac);
+    if (old) this.byAddr.delete(addrOf(old));
+    const squatter = this.byAddr.get(addrOf(rec));
+    const evicted = squatter !== undefined && squatter !== mac ? squatter : undefined;
+    if (evicted !== undefined) this.byMacs.delete(evicted);
+    const stored = { ...rec, mac };
+    this.byMacs.set(mac, stored);
+    this.byAddr.set(addrOf(rec), mac);
+    return { previous: old, evicted };
+  }
+
+  byMac(mac: string): PhoneRecord | undefined {
+    return this.byMacs.get(mac.toLowerCase());
+  }
+
+  at(from: Peer): PhoneRecord | undefined {
+    const mac = this.byAddr.get(addrOf(from));
+    return mac === undefined ? undefined : this.byMacs.get(mac);
+  }
+
+  byDn(dn: string): PhoneRecord | undefined {
+    if (dn === '') return undefined;
+    for (const p of this.byMacs.values()) if (p.dn === dn) return p;
+    return undefined;
+  }
+
+  list(): PhoneRecord[] {
+    return [...this.byMacs.values()].map((p) => ({ ...p }));
+  }
+}
+
+export function addrOf(p: Peer): string {
+  return `${p.ip}:${p.port}`;
+}
