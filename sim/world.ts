@@ -209,6 +209,12 @@ export class World implements ScenarioTarget {
         lamp: (k, c, origin) => {
           if (isMain) o.panel?.lamp(k, c, origin);
         },
+        softkeys: (labels) => {
+          if (isMain) o.panel?.softkeys?.(labels);
+        },
+        keyLabels: (keys) => {
+          if (isMain) o.panel?.keyLabels?.(keys);
+        },
       },
       tracer: this.trace.forNode(`phone:${mac}`),
       tap,
@@ -217,6 +223,8 @@ export class World implements ScenarioTarget {
       tftpOptions: o.tftpOptions,
       onFault: (err) => this.onPhoneFault(unit, err),
       traceLampToggles: o.traceLamps,
+      // the feature access codes the set dials are the controller's (the register-ack carries none)
+      accessCodes: this.config.accessCodes,
       // the set's own programming (sets:) and its key modules: the phone under test's
       // (another phone of the world registers with the DN its scenario names, if any)
       ...(isMain ? { dn: ownDn(this.config.sets, spec.profile.id, o.dn), pkms: this.pkms } : spec.dn ? { dn: spec.dn } : {}),

@@ -1,6 +1,6 @@
 // The firmware check and download, as an actor the phone machine invokes: TFTP from the option string's
 // sw_tftp, the version check on the first block only, and a download streamed through the bootloader into
-// the inactive slot. The rule is "differs", not "newer" (DESIGN.md). Nothing is marked bootable until the
+// the inactive slot. The rule is "differs", not "newer" (docs/design.md). Nothing is marked bootable until the
 // bootloader has verified hash and signature of what is in flash.
 //
 //   firmwareDownloadLogic(hw)   binds the hardware once, at the edge (the board); the client's `report`:

@@ -79,11 +79,13 @@ export type MitelParseResult =
   | { ok: false; code: MitelErrorCode; error: string };
 
 type KnownTag = Exclude<keyof MitelConfig, 'unknown'>;
-type ValueCheck = { ok: true; value: unknown } | { ok: false; error: string };
+/** What a known tag's text parses to: the type of its MitelConfig field. */
+type TagValue<K extends KnownTag> = NonNullable<MitelConfig[K]>;
+type ValueCheck<T> = { ok: true; value: T } | { ok: false; error: string };
 
 const DECIMAL = /^[0-9]{1,10}$/;
 
-function integer(text: string, lo: number, hi: number): ValueCheck {
+function integer(text: string, lo: number, hi: number): ValueCheck<number> {
   if (!DECIMAL.test(text)) return { ok: false, error: `"${text}" is not a decimal number` };
   const n = Number(text);
   return n >= lo && n <= hi ? { ok: true, value: n } : { ok: false, error: `${n} is outside ${lo}-${hi}` };
@@ -91,10 +93,10 @@ function integer(text: string, lo: number, hi: number): ValueCheck {
 
 function port(text: string): number | undefined {
   const p = integer(text, 1, 65535);
-  return p.ok ? (p.value as number) : undefined;
+  return p.ok ? p.value : undefined;
 }
 
-function endpoint(text: string): { ok: true; value: MitelEndpoint } | { ok: false; error: string } {
+function endpoint(text: string): ValueCheck<MitelEndpoint> {
   const [host, portText, extra] = text.split(':');
   if (extra !== undefined) return { ok: false, error: `"${text}" is not address[:port]` };
   const ip = parseIpv4(host);
@@ -104,7 +106,7 @@ function endpoint(text: string): { ok: true; value: MitelEndpoint } | { ok: fals
   return p === undefined ? { ok: false, error: `"${portText}" is not a port` } : { ok: true, value: { ip: formatIpv4(ip), port: p } };
 }
 
-function endpointList(text: string): ValueCheck {
+function endpointList(text: string): ValueCheck<MitelEndpoint[]> {
   const items = text.split(',');
   if (items.length > 4) return { ok: false, error: `${items.length} addresses (at most 4)` };
   const out: MitelEndpoint[] = [];
@@ -116,13 +118,13 @@ function endpointList(text: string): ValueCheck {
   return { ok: true, value: out };
 }
 
-function yesNo(text: string): ValueCheck {
+function yesNo(text: string): ValueCheck<boolean> {
   if (text === 'y' || text === '1') return { ok: true, value: true };
   if (text === 'n' || text === '0') return { ok: true, value: false };
   return { ok: false, error: `"${text}" is not y/n/1/0` };
 }
 
-function hostPort(text: string): ValueCheck {
+function hostPort(text: string): ValueCheck<TagValue<'app_proxy'>> {
   const [host, portText, extra] = text.split(':');
   if (extra !== undefined || !/^[A-Za-z0-9.-]{1,40}$/.test(host)) return { ok: false, error: `"${text}" is not host[:port] (host at most 40 characters)` };
   if (portText === undefined) return { ok: true, value: { host } };
@@ -130,7 +132,8 @@ function hostPort(text: string): ValueCheck {
   return p === undefined ? { ok: false, error: `"${portText}" is not a port` } : { ok: true, value: { host, port: p } };
 }
 
-const TAGS: Record<KnownTag, (value: string) => ValueCheck> = {
+/** One parser per known tag, each giving exactly its field's type (a mapped type checks the pairing). */
+const TAGS: { [K in KnownTag]: (value: string) => ValueCheck<TagValue<K>> } = {
   sw_tftp: endpoint,
   call_srv: endpointList,
   ipa_srv: endpoint,
@@ -146,6 +149,17 @@ const TAGS: Record<KnownTag, (value: string) => ValueCheck> = {
 };
 
 const isKnown = (tag: string): tag is KnownTag => Object.prototype.hasOwnProperty.call(TAGS, tag);
+
+/**
+ * Parses `text` for `tag` and stores it; returns the error instead when it does not parse. Generic in
+ * the tag so the parser's result and the field it is written to are the same K.
+ */
+function setTag<K extends KnownTag>(config: MitelConfig, tag: K, text: string): string | undefined {
+  const checked = TAGS[tag](text);
+  if (!checked.ok) return checked.error;
+  config[tag] = checked.value;
+  return undefined;
+}
 
 const TAG_NAME = /^[A-Za-z0-9_-]+$/;
 
@@ -187,9 +201,8 @@ export function parseMitelOptionString(s: string): MitelParseResult {
       warnings.push(`unknown tag ${tag} ignored`);
       continue;
     }
-    const checked = TAGS[tag](value);
-    if (!checked.ok) return { ok: false, code: 'bad-value', error: `${tag}: ${checked.error}` };
-    (config as unknown as Record<string, unknown>)[tag] = checked.value;
+    const error = setTag(config, tag, value);
+    if (error !== undefined) return { ok: false, code: 'bad-value', error: `${tag}: ${error}` };
   }
   return { ok: true, config, warnings };
 }

@@ -6,14 +6,14 @@
 // session below), and is cleared when the last ringing call ends, uncovering what was there before.
 // Answering is the Calls issue's.
 //
-//   quiet --appearance known--> ringing --last call released--> quiet
+//   quiet --appearance known--> ringing --last call released / the phone re-homes--> quiet
 //                                 |  another call: shown instead; a release: the one left is shown
-import { assign, enqueueActions, sendTo, setup } from 'xstate';
+import { sendTo, setup } from 'xstate';
 import type { DisplayEvent } from '../display/machine.ts';
 import type { KeysAppearance, KeysLine } from '../keys/machine.ts';
-import { SYSTEM, type LinkEvent, type SigPush } from '../service/events.ts';
+import { SYSTEM, type LinkEvent, type ServiceNotice, type SigPush } from '../service/events.ts';
 
-type RingerEvent = SigPush | KeysAppearance;
+type RingerEvent = SigPush | KeysAppearance | ServiceNotice;
 
 interface RingerContext {
   /** Calls ringing on this set now, oldest first: call id and the DN of the line. */
@@ -38,6 +38,7 @@ const effects = setup({
       ({ system }) => system.get(SYSTEM.link),
       ({ self }): LinkEvent => ({ type: 'sig.subscribe', topics: ['calls'], ref: self }),
     ),
+    subscribeService: sendTo(({ system }) => system.get(SYSTEM.service), ({ self }) => ({ type: 'service.subscribe' as const, ref: self })),
   },
 });
 
@@ -66,13 +67,18 @@ const actions = effects.extend({
       if (last) enqueue({ type: 'toDisplay', params: { type: 'display.show', layer: 'call', rows: ringingScreen(last.dn), takes: [], owner: self } });
     }),
     clearScreen: effects.enqueueActions(({ enqueue }) => enqueue({ type: 'toDisplay', params: { type: 'display.clear', layer: 'call' } })),
+    /** The controller that offered the calls is gone: no release will come for them. */
+    forgetAll: effects.enqueueActions(({ context, self, enqueue }) => {
+      for (const r of context.ringing) enqueue({ type: 'toKeys', params: { type: 'keys.line', callId: r.callId, dn: r.dn, line: 0, state: 'idle', replyTo: self } });
+      enqueue.assign({ ringing: [] });
+    }),
   },
 });
 
 export const ringerMachine = actions.createMachine({
   id: 'ringer',
   context: { ringing: [] },
-  entry: 'subscribe',
+  entry: ['subscribe', 'subscribeService'],
   initial: 'quiet',
   on: {
     'sig.push': { guard: 'offered', actions: 'askKeys' },
@@ -84,6 +90,8 @@ export const ringerMachine = actions.createMachine({
     ringing: {
       on: {
         'keys.appearance': { guard: 'known', actions: 'ring' },
+        // calls ring on the controller that offered them: a phone that leaves it stops ringing
+        'service.rehoming': { target: 'quiet', actions: ['forgetAll', 'clearScreen'] },
         'sig.push': [
           { guard: 'offered', actions: 'askKeys' },
           { guard: 'lastReleased', target: 'quiet', actions: ['askKeys', 'forget', 'clearScreen'] },

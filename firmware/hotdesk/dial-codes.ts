@@ -1,7 +1,7 @@
 // The feature access codes a dial-style set (5304/5312) uses, and what a run of dialled keys means.
 // The register-ack carries no access codes, so the phone takes them from its input (the controller's
 // world in the simulation) and otherwise defaults to the controller's defaults: login 222, logout 333,
-// remote logout 111 (DESIGN.md "access-codes").
+// remote logout 111 (docs/design.md, "The controller's world").
 //   login:          <login>  *  <ext>  #  <PIN>  #     (the ext and PIN parts are the entry screens)
 //   logout:         <logout>                           (complete as soon as the code matches)
 //   remote logout:  <remote-logout> <ext> #            (# ends the extension)

@@ -4,12 +4,11 @@ import { assign, sendTo, setup } from 'xstate';
 import type { DisplayEvent } from '../display/machine.ts';
 import { stringsFor, type HotdeskStrings } from '../display/strings.ts';
 import { SYSTEM, type LinkEvent, type LinkReply, type ServiceNotice, type ServiceRequest, type SigPush } from '../service/events.ts';
-import type { LoginResult, LogoutReason, Message } from '../signalling/messages.ts';
+import type { LoginResult, Message } from '../signalling/messages.ts';
 import type { LoginMethod } from '../profile.ts';
-import { DEFAULT_ACCESS_CODES, isDialKey, matchDialed, type AccessCodes } from './dial-codes.ts';
+import { isDialKey, matchDialed, type AccessCodes } from './dial-codes.ts';
 import { ENTRY_TIMEOUT_MS, appendExt, extScreen, isDigit, isSubmitKey, pinScreen } from './login-entry.ts';
-import { failureScreen, userScreen } from './login-result-display.ts';
-import { noticeScreen, refusedScreen } from './logout.ts';
+import { userScreen } from './login-result-display.ts';
 import { pinPad, type PinPadCommand, type PinPadReport } from './pin-pad.ts';
 
 export interface SessionInput {

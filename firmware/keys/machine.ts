@@ -110,7 +110,8 @@ const effects = setup({
   },
   guards: {
     layoutBegin: ({ event }) => pushOf(event)?.type === 'key-layout-begin',
-    layoutBlock: ({ event }) => pushOf(event)?.type === 'key-layout-block',
+    // a block with no transfer under way (a late retransmission) is not a download
+    layoutBlock: ({ context, event }) => pushOf(event)?.type === 'key-layout-block' && context.download !== undefined,
     blfState: ({ event }) => pushOf(event)?.type === 'blf-state',
     layoutComplete: ({ context }) => context.download !== undefined && isComplete(context.download),
   },
@@ -269,6 +270,8 @@ export const keysMachine = composite.createMachine({
     download: {
       initial: 'idle',
       on: {
+        // a logout drops the layout, a transfer under way with it
+        'keys.user-out': '.idle',
         'sig.push': [
           { guard: 'layoutBegin', target: '.receiving', actions: 'startDownload' },
           { guard: 'layoutBlock', target: '.check', actions: 'takeBlock' },

@@ -1,6 +1,6 @@
 // Registration with a controller: the register message, what its answer means, and the screens the
 // set shows meanwhile (`Set <ip>` / `ICP <ip>`, `Waiting for ACK...`, `Waiting for COMMS...`).
-import type { Message, Register } from '../signalling/messages.ts';
+import { SESSION_TOKEN_BYTES, type Message, type Register } from '../signalling/messages.ts';
 import type { Peer } from './peers.ts';
 import { HEALTH_CHECK_MS } from './resilience.ts';
 
@@ -18,8 +18,8 @@ export const DEFAULT_HEARTBEAT_MS = 30_000;
 /** Why the phone is registering: decides the display and what happens after the ack. */
 export type RegisterMode = 'boot' | 'failover' | 'failback' | 'redirect';
 
-export function registerMessage(p: { mac: string; model: string; firmwareVersion: string; dn: string; hotdeskExt: string }): Register {
-  return { type: 'register', mac: p.mac, model: p.model, firmwareVersion: p.firmwareVersion, dn: p.dn, hotdeskExt: p.hotdeskExt };
+export function registerMessage(p: { mac: string; model: string; firmwareVersion: string; dn: string; hotdeskExt: string; sessionToken?: Uint8Array }): Register {
+  return { type: 'register', mac: p.mac, model: p.model, firmwareVersion: p.firmwareVersion, dn: p.dn, hotdeskExt: p.hotdeskExt, sessionToken: p.sessionToken ?? new Uint8Array(SESSION_TOKEN_BYTES) };
 }
 
 export type RegisterOutcome =

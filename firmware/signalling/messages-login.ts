@@ -41,6 +41,7 @@ export interface LoginResult {
   lockedSeconds: number; // when locked: how long until the user may try again
   redirectIp: string; // when redirect: the controller the user is homed on
   redirectPort: number;
+  token: Uint8Array; // when ok: 16 bytes the phone presents in register to stay logged in when it re-homes
 }
 
 export type LoginMessage = LoginBegin | LoginChallenge | Login | LoginResult;
@@ -58,5 +59,6 @@ export const loginBodies: BodyTable<LoginMessage> = {
     u32be('lockedSeconds'),
     ipv4('redirectIp'),
     u16be('redirectPort'),
+    fixedBytes(16, 'token'),
   ]),
 };

@@ -4,7 +4,10 @@
 import { u16be, u48be } from 'buffer-layout';
 import { body } from './body-spec.ts';
 import type { BodyTable } from './body-spec.ts';
-import { bool, enumOf, ipv4, mac, str } from './wire-fields.ts';
+import { bool, enumOf, fixedBytes, ipv4, mac, str } from './wire-fields.ts';
+
+/** The cluster's proof that a user logged in on a set: a secondary restores the user only with it. */
+export const SESSION_TOKEN_BYTES = 16;
 
 export const REGISTER_RESULTS = ['ok', 'refused', 'try-later'] as const;
 export type RegisterResult = (typeof REGISTER_RESULTS)[number];
@@ -23,6 +26,7 @@ export interface Register {
   firmwareVersion: string;
   dn: string; // the set's own directory number, "" when it has none
   hotdeskExt: string; // the hot desk user logged in on it, "" when none (a re-homed user stays logged in)
+  sessionToken: Uint8Array; // 16 bytes: the cluster's proof of that user's login (login-result), zeros when none
 }
 
 export interface RegisterAck {
@@ -74,7 +78,7 @@ export interface Ack {
 export type RegistrationMessage = Register | RegisterAck | Heartbeat | HeartbeatAck | HealthCheck | HealthAck | Redirect | Ack;
 
 export const registrationBodies: BodyTable<RegistrationMessage> = {
-  register: body(0x01, [mac('mac'), str('model'), str('firmwareVersion'), str('dn'), str('hotdeskExt')]),
+  register: body(0x01, [mac('mac'), str('model'), str('firmwareVersion'), str('dn'), str('hotdeskExt'), fixedBytes(SESSION_TOKEN_BYTES, 'sessionToken')]),
   'register-ack': body(0x02, [
     enumOf(REGISTER_RESULTS, 'result'),
     u16be('heartbeatSeconds'),

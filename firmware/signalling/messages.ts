@@ -15,13 +15,15 @@ import type { LoginMessage } from './messages-login.ts';
 import { logoutBodies } from './messages-logout.ts';
 import type { LogoutMessage } from './messages-logout.ts';
 import { registrationBodies } from './messages-registration.ts';
+import { sessionBodies } from './messages-session.ts';
+import type { SessionMessage } from './messages-session.ts';
 import type { RegistrationMessage } from './messages-registration.ts';
 import { WireError } from './wire-fields.ts';
 import type { DecodeFailure } from './wire-fields.ts';
 
 export type { DecodeFailure } from './wire-fields.ts';
 // one import site for users of the protocol: every message type and the value lists of its enums
-export { ACK_STATUSES, REDIRECT_REASONS, REGISTER_RESULTS } from './messages-registration.ts';
+export { ACK_STATUSES, REDIRECT_REASONS, REGISTER_RESULTS, SESSION_TOKEN_BYTES } from './messages-registration.ts';
 export type { Ack, AckStatus, HealthAck, HealthCheck, Heartbeat, HeartbeatAck, Redirect, RedirectReason, Register, RegisterAck, RegisterResult } from './messages-registration.ts';
 export { HMAC_BYTES, LOGIN_CODES, NONCE_BYTES } from './messages-login.ts';
 export type { Login, LoginBegin, LoginChallenge, LoginCode, LoginResult } from './messages-login.ts';
@@ -30,10 +32,12 @@ export { LOGOUT_REASONS, LOGOUT_REFUSALS } from './messages-logout.ts';
 export type { LogoutNotice, LogoutReason, LogoutRefusal, LogoutRefused, LogoutRequest } from './messages-logout.ts';
 export { BLF_STATES } from './messages-blf.ts';
 export type { BlfState, BlfStateMessage, BlfSubscribe } from './messages-blf.ts';
+export { KX_RESULTS } from './messages-session.ts';
+export type { KeyExchange, KeyExchangeAck, KxResult } from './messages-session.ts';
 export { RELEASE_CAUSES } from './messages-call.ts';
 export type { CallAlerting, CallConference, CallConnect, CallHold, CallRelease, CallResume, CallSetup, CallTransfer, ReleaseCause } from './messages-call.ts';
 
-export type Message = RegistrationMessage | LoginMessage | KeyLayoutMessage | LogoutMessage | BlfMessage | CallMessage;
+export type Message = RegistrationMessage | SessionMessage | LoginMessage | KeyLayoutMessage | LogoutMessage | BlfMessage | CallMessage;
 export type MessageType = Message['type'];
 export type MessageOf<K extends MessageType> = Extract<Message, { type: K }>;
 
@@ -72,6 +76,7 @@ export type DecodeResult =
 
 const BODIES: BodyTable<Message> = {
   ...registrationBodies,
+  ...sessionBodies,
   ...loginBodies,
   ...keyLayoutBodies,
   ...logoutBodies,
@@ -100,6 +105,7 @@ export function typeCode(type: MessageType): number {
  */
 export const TYPED_ANSWERS: { readonly [K in MessageType]?: readonly MessageType[] } = {
   register: ['register-ack', 'redirect'],
+  'key-exchange': ['key-exchange-ack'],
   heartbeat: ['heartbeat-ack'],
   'health-check': ['health-ack'],
   'login-begin': ['login-challenge', 'login-result'], // login-result when the ext cannot log in at all
@@ -123,7 +129,7 @@ const header = struct<{ magic: number; version: number; type: number; flags: num
 export function encodeMessage(msg: Message, envelope: Envelope = { txid: 0, flags: 0 }): Uint8Array {
   const spec: BodySpec | undefined = BODIES[msg.type];
   if (!spec) throw new TypeError(`signalling: no such message type ${String(msg.type)}`);
-  const fields = msg as unknown as Record<string, unknown>;
+  const fields: Readonly<Record<string, unknown>> = fieldsOf(msg);
   for (const fd of spec.layout.fields) {
     // buffer-layout silently skips a missing property, which would shift every field after it
     if (fd.property !== undefined && fields[fd.property] === undefined) {
@@ -148,6 +154,15 @@ export function encodeMessage(msg: Message, envelope: Envelope = { txid: 0, flag
     0,
   );
   return new Uint8Array(scratch.subarray(0, HEADER_BYTES + length)); // a copy: scratch is reused
+}
+
+/**
+ * The message as the property bag buffer-layout reads, by name. The identity mapped type turns each
+ * message interface into a plain object type, which (unlike an interface) has an implicit index
+ * signature and so is a Record<string, unknown>: no cast, and nothing copied.
+ */
+function fieldsOf<M extends Message>(msg: M): { readonly [K in keyof M]: M[K] } {
+  return msg;
 }
 
 function flagsProblem(flags: number): string | undefined {

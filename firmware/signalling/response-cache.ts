@@ -23,8 +23,8 @@ export class ResponseCache {
     private readonly maxEntries: number,
   ) {}
 
-  static key(ip: string, port: number, txid: number): string {
-    return `${ip}:${port}#${txid}`;
+  static key(ip: string, port: number, txid: number, session?: string): string {
+    return session === undefined ? `${ip}:${port}#${txid}` : `${ip}:${port}/${session}#${txid}`;
   }
 
   get(key: string): Uint8Array | undefined {

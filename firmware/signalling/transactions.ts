@@ -21,11 +21,16 @@ import { after } from '../clock-interface.ts';
 export interface Peer {
   ip: string;
   port: number;
+  /**
+   * The sealed session a datagram came on or must go on (firmware/signalling/secure/), as hex. A
+   * controller names it so a push reaches the phone it registered, not whoever uses its address now.
+   */
+  session?: string;
 }
 
 /** Whatever carries datagrams: the phone's UDP stack, the controller's socket, a test's fake wire. */
 export interface DatagramTransport {
-  send(dstIp: string, dstPort: number, bytes: Uint8Array): void;
+  send(dstIp: string, dstPort: number, bytes: Uint8Array, session?: string): void;
 }
 
 /**
@@ -173,7 +178,7 @@ export class Transactions {
       const p: Pending = {
         txid,
         type: msg.type,
-        dst: { ip: dst.ip, port: dst.port },
+        dst: dst.session === undefined ? { ip: dst.ip, port: dst.port } : { ip: dst.ip, port: dst.port, session: dst.session },
         retransmission,
         tries,
         sent: 1,
@@ -187,7 +192,7 @@ export class Transactions {
       this.stats.requestsSent++;
       // the alarm is set before sending: a transport that answers synchronously finds it to clear
       p.timer = after(this.clock, p.intervalMs, () => this.onAlarm(p));
-      this.transport.send(p.dst.ip, p.dst.port, first);
+      this.transport.send(p.dst.ip, p.dst.port, first, p.dst.session);
     });
   }
 
@@ -218,8 +223,8 @@ export class Transactions {
     }
   }
 
-  /** Feeds one received datagram in. Never throws on bad input: it is counted and dropped. */
-  receive(srcIp: string, srcPort: number, bytes: Uint8Array): void {
+  /** Feeds one received datagram in (`session`: the sealed session it came on). Never throws on bad input. */
+  receive(srcIp: string, srcPort: number, bytes: Uint8Array, session?: string): void {
     const r = decodeMessage(bytes);
     if (!r.ok) {
       this.stats.decodeFailures[r.reason] = (this.stats.decodeFailures[r.reason] ?? 0) + 1;
@@ -227,7 +232,7 @@ export class Transactions {
       return;
     }
     const { msg, envelope } = r;
-    const from: Peer = { ip: srcIp, port: srcPort };
+    const from: Peer = session === undefined ? { ip: srcIp, port: srcPort } : { ip: srcIp, port: srcPort, session };
     if (envelope.flags & FLAG_RESPONSE) this.onResponse(msg, envelope.txid, from);
     else if (envelope.flags & FLAG_REQUEST) this.onRequestIn(msg, envelope.txid, envelope.flags, from);
     else {
@@ -249,13 +254,14 @@ export class Transactions {
     p.intervalMs *= 2;
     this.stats.retransmissions++;
     p.timer = after(this.clock, p.intervalMs, () => this.onAlarm(p));
-    this.transport.send(p.dst.ip, p.dst.port, p.retransmission);
+    this.transport.send(p.dst.ip, p.dst.port, p.retransmission, p.dst.session);
   }
 
   private onResponse(msg: Message, txid: number, from: Peer): void {
     const p = this.pending.get(txid);
     // only the peer the request went to may answer it: a stray or forged answer settles nothing
-    if (!p || p.dst.ip !== from.ip || p.dst.port !== from.port) {
+    const sameSession = p?.dst.session === undefined || p.dst.session === from.session;
+    if (!p || p.dst.ip !== from.ip || p.dst.port !== from.port || !sameSession) {
       this.stats.strayResponses++;
       this.tracer?.record({ kind: 'drop', reason: `sig stray response #${txid} from ${from.ip}:${from.port}` });
       return;
@@ -267,16 +273,16 @@ export class Transactions {
   }
 
   private onRequestIn(msg: Message, txid: number, flags: number, from: Peer): void {
-    const key = ResponseCache.key(from.ip, from.port, txid);
+    const key = ResponseCache.key(from.ip, from.port, txid, from.session);
     const cached = this.answered.get(key);
     if (cached) {
       this.stats.duplicateRequests++;
-      this.transport.send(from.ip, from.port, cached);
+      this.transport.send(from.ip, from.port, cached, from.session);
       return;
     }
     const bytes = this.encodeReply(this.answer(msg, flags, from), txid);
     this.answered.put(key, bytes);
-    this.transport.send(from.ip, from.port, bytes);
+    this.transport.send(from.ip, from.port, bytes, from.session);
   }
 
   private answer(msg: Message, flags: number, from: Peer): Message {

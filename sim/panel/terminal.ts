@@ -20,6 +20,8 @@ export interface TerminalPanelOptions {
 export class TerminalPanel implements Panel {
   private lines: string[] = [];
   private readonly lamps = new Map<string, { cadence: string; origin: number }>();
+  private softkeyLabels: string[] = [];
+  private readonly labels = new Map<string, string>();
   private status = '';
   private prompt: string | undefined;
   private timer: NodeJS.Timeout | undefined;
@@ -56,6 +58,15 @@ export class TerminalPanel implements Panel {
   lamp(key: string, cadence: string, origin: number): void {
     if (cadence === 'off') this.lamps.delete(key);
     else this.lamps.set(key, { cadence, origin });
+  }
+
+  softkeys(labels: readonly string[]): void {
+    this.softkeyLabels = [...labels];
+  }
+
+  keyLabels(keys: readonly { key: string; label: string }[]): void {
+    this.labels.clear();
+    for (const k of keys) this.labels.set(k.key, k.label);
   }
 
   /** A line under the panel: what a key did, or why it did nothing. */
@@ -101,13 +112,15 @@ export class TerminalPanel implements Panel {
     const lamps = [...this.lamps.entries()].map(([key, l]) => {
       const cadence = this.o.cadences[l.cadence];
       const lit = cadence ? lampState(cadence, l.origin, now).lit : false;
-      return `${key} ${lit ? '\x1b[31m●\x1b[0m' : '○'} ${l.cadence}`;
+      const label = this.labels.get(key);
+      return `${key}${label ? ` ${label}` : ''} ${lit ? '\x1b[31m●\x1b[0m' : '○'} ${l.cadence}`;
     });
     const frame = [
       `\x1b[H\x1b[2J${this.o.title}`,
       `┌${'─'.repeat(w)}┐`,
       ...rows.map((r) => `│${r}│`),
       `└${'─'.repeat(w)}┘`,
+      this.softkeyLabels.length ? this.softkeyLabels.map((k) => `[${k}]`).join(' ') : '',
       lamps.length ? `lamps: ${lamps.join('   ')}` : 'lamps: all off',
       '',
       KEY_HELP,

@@ -62,7 +62,7 @@ export class FakePhone {
   }
 
   register(dn = '', hotdeskExt = '', model = '5340'): Promise<Message> {
-    return this.ask({ type: 'register', mac: this.mac, model, firmwareVersion: '1.0.0.1', dn, hotdeskExt });
+    return this.ask({ type: 'register', mac: this.mac, model, firmwareVersion: '1.0.0.1', dn, hotdeskExt, sessionToken: new Uint8Array(16) });
   }
 
   /** The whole login: login-begin, then (given a challenge) the HMAC of the PIN. */

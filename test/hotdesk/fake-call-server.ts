@@ -31,6 +31,7 @@ const NO_RESULT: Omit<LoginResult, 'code' | 'ext'> = {
   lockedSeconds: 0,
   redirectIp: '0.0.0.0',
   redirectPort: 0,
+  token: new Uint8Array(16),
 };
 
 export class FakeCallServer {

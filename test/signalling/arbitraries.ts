@@ -9,6 +9,7 @@ import {
   FLAG_REQUEST,
   FLAG_RESPONSE,
   FLAG_RETRANSMIT,
+  KX_RESULTS,
   LOGIN_CODES,
   LOGOUT_REASONS,
   LOGOUT_REFUSALS,
@@ -50,7 +51,17 @@ export const keyLayout = fc.uniqueArray(keyEntry, { maxLength: 30, selector: (e)
 type ArbitraryTable = { [K in MessageType]: fc.Arbitrary<MessageOf<K>> };
 
 export const messageArbitraries: ArbitraryTable = {
-  register: fc.record({ type: fc.constant('register'), mac: macAddr, model: text, firmwareVersion: text, dn, hotdeskExt: dn }),
+  register: fc.record({ type: fc.constant('register'), mac: macAddr, model: text, firmwareVersion: text, dn, hotdeskExt: dn, sessionToken: exactly(16) }),
+  'key-exchange': fc.record({ type: fc.constant('key-exchange'), mac: macAddr, phoneKey: exactly(32), nonce: exactly(16) }),
+  'key-exchange-ack': fc.record({
+    type: fc.constant('key-exchange-ack'),
+    result: fc.constantFrom(...KX_RESULTS),
+    sessionId: exactly(8),
+    controllerKey: exactly(32),
+    nonce: exactly(16),
+    keyId: exactly(8),
+    signature: exactly(64),
+  }),
   'register-ack': fc.record({
     type: fc.constant('register-ack'),
     result: fc.constantFrom(...REGISTER_RESULTS),
@@ -79,6 +90,7 @@ export const messageArbitraries: ArbitraryTable = {
     lockedSeconds: u32,
     redirectIp: ipAddr,
     redirectPort: u16,
+    token: exactly(16),
   }),
   'key-layout-begin': fc.record({ type: fc.constant('key-layout-begin'), totalBlocks: u16, totalLength: u32, crc32: u32 }),
   'key-layout-block': fc.record({ type: fc.constant('key-layout-block'), index: u16, bytes: fc.uint8Array({ maxLength: 1024 }) }),

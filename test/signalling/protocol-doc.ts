@@ -24,6 +24,7 @@ import { keyLayoutBodies } from '../../firmware/signalling/messages-key-layout.t
 import { loginBodies } from '../../firmware/signalling/messages-login.ts';
 import { logoutBodies } from '../../firmware/signalling/messages-logout.ts';
 import { registrationBodies } from '../../firmware/signalling/messages-registration.ts';
+import { sessionBodies } from '../../firmware/signalling/messages-session.ts';
 import { pinResponse } from '../../firmware/signalling/pin-auth.ts';
 
 export const DOC_PATH = fileURLToPath(new URL('../../docs/protocol.md', import.meta.url));
@@ -85,9 +86,35 @@ const DOCS: { [K in MessageType]: Doc<K> } = {
       firmwareVersion: 'The firmware version the phone runs.',
       dn: 'The set\'s own directory number, empty when it has none.',
       hotdeskExt: 'The hot desk user logged in on the set, empty when none: a user re-homed by fail-over stays logged in.',
+      sessionToken: 'With hotdeskExt: the token the cluster gave that login (login-result); a controller restores the user only with it. Zeros when none.',
     },
-    example: { type: 'register', mac: MAC, model: '5340', firmwareVersion: '4.2.1', dn: '5000', hotdeskExt: '' },
+    example: { type: 'register', mac: MAC, model: '5340', firmwareVersion: '4.2.1', dn: '5000', hotdeskExt: '', sessionToken: new Uint8Array(16) },
     envelope: REQ(0x0000002a),
+  },
+  'key-exchange': {
+    role: 'P>C',
+    what: 'Opens the authenticated, private session with a controller: the only request that travels in clear. Everything after it is sealed (AES-256-GCM, see "Sealed datagrams").',
+    fields: {
+      mac: 'The identity the phone claims; the session is bound to it.',
+      phoneKey: 'The phone\'s ephemeral X25519 public key, fresh per session.',
+      nonce: 'Fresh random bytes, salt for the key derivation.',
+    },
+    example: { type: 'key-exchange', mac: MAC, phoneKey: new Uint8Array(32).fill(0x11), nonce: new Uint8Array(16).fill(0x22) },
+    envelope: REQ(0x00000020),
+  },
+  'key-exchange-ack': {
+    role: 'C>P',
+    what: 'The controller\'s half of the exchange, signed with the cluster\'s identity key, which the phone trusts as it trusts its image key.',
+    fields: {
+      result: 'ok, or refused (an unusable key).',
+      sessionId: 'Names the session in every sealed datagram.',
+      controllerKey: 'The controller\'s ephemeral X25519 public key.',
+      nonce: 'Fresh random bytes, salt for the key derivation.',
+      keyId: 'Which cluster key signed: the first 8 bytes of SHA-256 over its raw public key.',
+      signature: 'Ed25519 over "hotdesk-kx v1 <mac>", both keys, both nonces and the session id.',
+    },
+    example: { type: 'key-exchange-ack', result: 'ok', sessionId: new Uint8Array(8).fill(0x33), controllerKey: new Uint8Array(32).fill(0x44), nonce: new Uint8Array(16).fill(0x55), keyId: new Uint8Array(8).fill(0x66), signature: new Uint8Array(64).fill(0x77) },
+    envelope: RSP(0x00000020),
   },
   'register-ack': {
     role: 'C>P',
@@ -182,8 +209,9 @@ const DOCS: { [K in MessageType]: Doc<K> } = {
       lockedSeconds: 'While locked: seconds until the user may try again.',
       redirectIp: 'With code redirect: the controller the user is homed on; else 0.0.0.0.',
       redirectPort: 'Its signalling port; else 0.',
+      token: 'With code ok: the cluster\'s proof of this login, for register when the phone re-homes; else zeros.',
     },
-    example: { type: 'login-result', code: 'ok', ext: '5123', name: 'Alice Smith', language: 'en', attemptsLeft: 3, lockedSeconds: 0, redirectIp: '0.0.0.0', redirectPort: 0 },
+    example: { type: 'login-result', code: 'ok', ext: '5123', name: 'Alice Smith', language: 'en', attemptsLeft: 3, lockedSeconds: 0, redirectIp: '0.0.0.0', redirectPort: 0, token: new Uint8Array(16).fill(0x5a) },
     envelope: RSP(0x00000031),
   },
   'key-layout-begin': {
@@ -337,7 +365,7 @@ function rows(layout: Structure): Row[] {
 
 // the family tables, for the field kinds and spans of each body
 const BODY_LAYOUTS = Object.fromEntries(
-  Object.entries({ ...registrationBodies, ...loginBodies, ...keyLayoutBodies, ...logoutBodies, ...blfBodies, ...callBodies }).map(([k, v]) => [k, v.layout]),
+  Object.entries({ ...registrationBodies, ...sessionBodies, ...loginBodies, ...keyLayoutBodies, ...logoutBodies, ...blfBodies, ...callBodies }).map(([k, v]) => [k, v.layout]),
 ) as Record<MessageType, Structure>;
 
 const ROLE_TEXT: Record<Role, string> = { 'P>C': 'phone → controller', 'C>P': 'controller → phone', both: 'either way' };

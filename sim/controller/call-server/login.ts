@@ -18,7 +18,7 @@ export interface LoginDesk {
 }
 
 export function loginResult(code: LoginCode, ext: string, more: Partial<LoginResult> = {}): LoginResult {
-  return { type: 'login-result', code, ext, name: '', language: '', attemptsLeft: 0, lockedSeconds: 0, redirectIp: '0.0.0.0', redirectPort: 0, ...more };
+  return { type: 'login-result', code, ext, name: '', language: '', attemptsLeft: 0, lockedSeconds: 0, redirectIp: '0.0.0.0', redirectPort: 0, token: new Uint8Array(16), ...more };
 }
 
 /** The outcome of every check that comes before the PIN, or the user when all pass. */

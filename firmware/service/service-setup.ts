@@ -1,0 +1,200 @@
+// The service machine's parts: input, context and events, the guards over the link's answers, and the
+// named actions (requests through the link, notices to the subscribers, the board's effects).
+// machine.ts wires them into states.
+import { assign, enqueueActions, sendParent, sendTo, setup, type AnyActorRef } from 'xstate';
+import type { Message } from '../signalling/messages.ts';
+import { SYSTEM, type LinkEvent, type LinkReply, type ServiceNotice, type ServiceRequest, type SigPush } from './events.ts';
+import { signallingLinkLogic } from './link.ts';
+import { samePeer, type Peer } from './peers.ts';
+import {
+  ANNOUNCE_MS,
+  COMMS_MS,
+  MAX_REDIRECT_HOPS,
+  REGISTER_RETRY_MS,
+  classifyRegisterAnswer,
+  registerMessage,
+  type RegisterMode,
+  type RegisterOutcome,
+} from './registration.ts';
+import { HEALTH_CHECK_TRIES, HEARTBEAT_TRIES, MISSED_HEARTBEATS_LIMIT, RESILIENCY_STEP_MS, nextServer, reprobeDelay } from './resilience.ts';
+
+export interface ServiceInput {
+  /** `call_srv` from the option string: primary first, then secondaries ("ip" or "ip:port"). */
+  callServers: readonly string[];
+  /** The controllers' signalling port when an address names none. Default 6800. */
+  port?: number;
+  /** The phone's own address, for `Set <ip>`. */
+  phoneIp: string;
+  mac: string;
+  model: string;
+  firmwareVersion: string;
+  /** The set's own DN for register, "" for a userless hot desk set. */
+  dn?: string;
+}
+
+/** What the service tells its parent (the phone's root machine). */
+export type ServiceParentEvent = { type: 'registered' } | { type: 'firmware.reboot'; reason: string };
+
+export type RequestKind = 'register' | 'heartbeat' | 'health';
+
+export interface ServiceContext {
+  servers: Peer[];
+  /** The controller registered with (or being registered with) now. */
+  server: Peer;
+  phoneIp: string;
+  mac: string;
+  model: string;
+  firmwareVersion: string;
+  dn: string;
+  mode: RegisterMode;
+  redirectHops: number;
+  /** On a secondary because the primary stopped answering: health-check the primary, fail back. */
+  failedOver: boolean;
+  /** A login redirect: the session resumes the login at once, without the COMMS screen. */
+  resumeLogin: boolean;
+  confirmed: boolean;
+  heartbeatMs: number;
+  healthCheckMs: number;
+  missed: number;
+  controllerId: string;
+  /** The hot desk user on the set, as the session said ("" for none). */
+  userExt: string;
+  subscribers: AnyActorRef[];
+  /** Request ids: each request gets a fresh one, so a late answer to an abandoned one is ignored. */
+  seq: number;
+  expect: Record<RequestKind, string>;
+}
+
+export type ServiceEvent = LinkReply | SigPush | ServiceRequest;
+
+/** The view the board publishes for the scenario runner and the panel. */
+export interface ServiceView {
+  server: string;
+  controllerId: string;
+  failedOver: boolean;
+}
+
+export const answerTo = (context: ServiceContext, event: ServiceEvent, kind: RequestKind): Message | undefined =>
+  event.type === 'sig.answer' && event.id === context.expect[kind] ? event.msg : undefined;
+export const failedFor = (context: ServiceContext, event: ServiceEvent, kind: RequestKind): boolean => event.type === 'sig.failed' && event.id === context.expect[kind];
+export const outcome = (context: ServiceContext, event: ServiceEvent): RegisterOutcome | undefined => {
+  const answer = answerTo(context, event, 'register');
+  return answer ? classifyRegisterAnswer(answer, context.firmwareVersion, context.mode !== 'boot') : undefined;
+};
+
+export const upgradeReason = (context: ServiceContext) => `controller at ${context.server.ip} expects another firmware version`;
+
+export const service = setup({
+  types: {
+    context: {} as ServiceContext,
+    input: {} as ServiceInput,
+    events: {} as ServiceEvent,
+  },
+  actors: {
+    // the board binds the hardware (signallingLinkLogic(hw)); this default has none and is never run
+    signalling: signallingLinkLogic({
+      send: () => {},
+      listen: () => () => {},
+      clock: { now: () => 0, setTimeout: () => 0, clearTimeout: () => {} },
+      random: { next: () => 0, int: (lo) => lo, bytes: (n) => new Uint8Array(n) },
+      tracer: { record: () => {} },
+    }),
+  },
+  delays: {
+    announce: ANNOUNCE_MS,
+    comms: COMMS_MS,
+    retry: REGISTER_RETRY_MS,
+    step: RESILIENCY_STEP_MS,
+    heartbeat: ({ context }) => context.heartbeatMs,
+    reprobe: ({ context }) => reprobeDelay(context.heartbeatMs),
+    health: ({ context }) => context.healthCheckMs,
+  },
+  guards: {
+    registerOk: ({ context, event }) => outcome(context, event)?.kind === 'ok',
+    registerRedirect: ({ context, event }) => context.redirectHops < MAX_REDIRECT_HOPS && outcome(context, event)?.kind === 'redirect',
+    registerUpgrade: ({ context, event }) => outcome(context, event)?.kind === 'upgrade',
+    registerTryLater: ({ context, event }) => {
+      const o = outcome(context, event);
+      return o?.kind === 'retry' && o.sameServer;
+    },
+    registerAnswered: ({ context, event }) => answerTo(context, event, 'register') !== undefined,
+    registerUnanswered: ({ context, event }) => failedFor(context, event, 'register'),
+    heartbeatAnswered: ({ context, event }) => answerTo(context, event, 'heartbeat') !== undefined,
+    heartbeatMissed: ({ context, event }) => failedFor(context, event, 'heartbeat'),
+    lastMiss: ({ context, event }) => failedFor(context, event, 'heartbeat') && context.missed + 1 >= MISSED_HEARTBEATS_LIMIT,
+    primaryInService: ({ context, event }) => {
+      const m = answerTo(context, event, 'health');
+      return m?.type === 'health-ack' && m.inService;
+    },
+    healthAnswered: ({ context, event }) => answerTo(context, event, 'health') !== undefined,
+    healthUnanswered: ({ context, event }) => failedFor(context, event, 'health'),
+    redirectPush: ({ event }) => event.type === 'sig.push' && event.msg.type === 'redirect',
+    quietRegister: ({ context }) => context.mode === 'failback',
+    failedOver: ({ context }) => context.failedOver,
+    resumeLogin: ({ context }) => context.resumeLogin,
+    showsComms: ({ context }) => context.mode === 'boot' || context.mode === 'redirect',
+    showsResilient: ({ context }) => context.mode === 'failover',
+  },
+  actions: {
+    /** An `info` record in the trace (the board binds it). */
+    trace: (_, _params: { message: string }) => {},
+    /** What the scenario runner and the panel read (the board binds it). */
+    publish: (_, _params: ServiceView) => {},
+    showBoot: sendTo(
+      ({ system }) => system.get(SYSTEM.display),
+      (_, rows: string[]) => ({ type: 'display.show' as const, layer: 'boot' as const, rows }),
+    ),
+    aim: sendTo('link', ({ context }): LinkEvent => ({ type: 'sig.aim', server: context.server })),
+    cancelOwn: sendTo('link', ({ self }): LinkEvent => ({ type: 'sig.cancel', owner: self })),
+    /** Redirects the controller pushes are this machine's to follow. */
+    subscribeRedirects: sendTo('link', ({ self }): LinkEvent => ({ type: 'sig.subscribe', topics: ['service'], ref: self })),
+    ask: enqueueActions(({ context, self, enqueue }, params: { kind: RequestKind }) => {
+      const id = `${params.kind}:${context.seq}`;
+      const request = (msg: Message, extra: { to?: Peer; tries?: number } = {}): LinkEvent => ({ type: 'sig.request', id, msg, replyTo: self, ...extra });
+      enqueue.assign({ seq: context.seq + 1, expect: { ...context.expect, [params.kind]: id } });
+      if (params.kind === 'register') {
+        const msg = registerMessage({ mac: context.mac, model: context.model, firmwareVersion: context.firmwareVersion, dn: context.dn, hotdeskExt: context.userExt });
+        enqueue.sendTo('link', request(msg));
+      } else if (params.kind === 'heartbeat') {
+        enqueue.sendTo('link', request({ type: 'heartbeat', hotdeskExt: context.userExt }, { tries: HEARTBEAT_TRIES }));
+      } else {
+        enqueue.sendTo('link', request({ type: 'health-check' }, { to: context.servers[0], tries: HEALTH_CHECK_TRIES }));
+      }
+    }),
+    tell: enqueueActions(({ context, enqueue }, event: ServiceNotice) => {
+      for (const ref of context.subscribers) enqueue.sendTo(ref, event);
+    }),
+    confirmOnce: enqueueActions(({ context, enqueue }) => {
+      if (context.confirmed) return;
+      enqueue.assign({ confirmed: true });
+      enqueue(sendParent({ type: 'registered' } satisfies ServiceParentEvent));
+    }),
+    takeAck: enqueueActions(({ context, event, enqueue }) => {
+      const o = outcome(context, event);
+      if (o?.kind !== 'ok') return;
+      enqueue.assign({
+        heartbeatMs: o.heartbeatMs,
+        healthCheckMs: o.healthCheckMs,
+        controllerId: o.controllerId,
+        missed: 0,
+        redirectHops: 0,
+        // on a secondary for any reason but a redirect (the user's home): watch for the primary's return
+        failedOver: !samePeer(context.server, context.servers[0]) && context.mode !== 'redirect',
+      });
+    }),
+    followRedirect: enqueueActions(({ context, event, enqueue }) => {
+      const o = outcome(context, event);
+      if (o?.kind !== 'redirect') return;
+      enqueue.assign({ server: o.to, mode: 'redirect', redirectHops: context.redirectHops + 1 });
+    }),
+    nextServer: assign(({ context }) => ({ server: nextServer(context.servers, context.server), redirectHops: 0 })),
+    logoutBeforeUpgrade: enqueueActions(({ context, self, enqueue }) => {
+      // log the user out where the phone now is (best effort: the reboot follows at once)
+      if (context.userExt !== '') {
+        enqueue.sendTo('link', { type: 'sig.request', id: 'upgrade-logout', msg: { type: 'logout-request', reason: 'failover-version', ext: context.userExt }, replyTo: self } satisfies LinkEvent);
+      }
+    }),
+    reboot: sendParent(({ context }) => ({ type: 'firmware.reboot', reason: upgradeReason(context) }) satisfies ServiceParentEvent),
+  },
+});
+
