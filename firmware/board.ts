@@ -4,6 +4,7 @@
 // support package, it is the only code that holds both a machine and a device.
 import { sendParent } from 'xstate';
 import type { Bootloader } from './boot/bootloader.ts';
+import type { TrustedKey } from './boot/image-keys.ts';
 import { DHCP_CLIENT_PORT, DHCP_SERVER_PORT } from './boot/dhcp-message.ts';
 import { dhcpClientMachine, type DhcpClientEmitted } from './boot/dhcp-client.ts';
 import { firmwareDownloadLogic } from './boot/firmware-download.ts';
@@ -32,6 +33,10 @@ export interface BoardHardware {
   tracer: Tracer;
   /** Where the owners publish what the scenario runner and the panel read. */
   published: PublishedView;
+  /** The cluster keys the phone trusts for its signalling sessions (provisioned, like the image key). */
+  clusterKeys: readonly TrustedKey[];
+  /** HOTDESK_KEYLOG: the signalling session keys, for a capture reader. */
+  keyLog?: (line: string) => void;
 }
 
 /** The phone's root machine with every named effect bound to this boot's hardware. */
@@ -80,6 +85,9 @@ export function boardPhone(hw: BoardHardware) {
                 clock: hw.clock,
                 random: hw.random,
                 tracer: hw.tracer,
+                mac: hw.stack.mac,
+                clusterKeys: hw.clusterKeys,
+                keyLog: hw.keyLog,
               }),
             },
           }),

@@ -4,11 +4,17 @@ import { decodeDhcpMessage, DHCP_CLIENT_PORT, DHCP_SERVER_PORT, getMessageType }
 import { messageTypeName } from './boot/dhcp-options.ts';
 import { decodeTftp, describeTftp } from './boot/tftp-packet.ts';
 import type { DescribeUdp } from './link/stack.ts';
-import { describeSignalling } from './signalling/summary.ts';
+import { describeSealedWith, describeSignalling } from './signalling/summary.ts';
 
 const TFTP_PORTS = new Set([69, 20001]);
 
 export const describeProtocols: DescribeUdp = (d) => describeBoot(d) ?? describeSignalling(d);
+
+/** The same, naming what sealed signalling datagrams carry, with the session keys the node holds. */
+export function describeProtocolsWith(keys: { open(bytes: Uint8Array): Uint8Array | undefined }): DescribeUdp {
+  const sig = describeSealedWith(keys);
+  return (d) => describeBoot(d) ?? sig(d);
+}
 
 const describeBoot: DescribeUdp = (d) => {
   const route = `${d.srcIp}:${d.srcPort} > ${d.dstIp}:${d.dstPort}`;

@@ -29,6 +29,8 @@ export const inServiceMachine = setup({
     registered: sendParent({ type: 'registered' } satisfies ServiceParentEvent),
     /** The controller expects another firmware: reboot to upgrade. Default: tell the parent. */
     reboot: sendParent(({ event }) => event),
+    /** Whether a hot desk user is logged in (the device retries a firmware check only on a free set). */
+    user: sendParent(({ event }) => event),
   },
 }).createMachine({
   id: 'inService',
@@ -43,6 +45,7 @@ export const inServiceMachine = setup({
   on: {
     registered: { actions: 'registered' },
     'firmware.reboot': { actions: 'reboot' },
+    user: { actions: 'user' },
   },
 });
 

@@ -7,7 +7,9 @@
 //   waitingForLink --link.up--> network.acquiring --dhcp.bound--> bound --sw_tftp--> firmware.checking
 //        ^                          |  vlan in the ack: releasing --> voiceVlan (1 s) --> network (tagged)
 //        +------ link.down ---------+  fw.same --> upToDate (1 s) --> inService     fw.upgrading --> upgrading
-//                                      fw.failed --> downloadFailed (5 s) --> restarting (final)
+//                                      fw.failed --> downloadFailed (5 s) --> inService on the running image,
+//                                                    and a new check after a back-off (30 s doubling to 1 h)
+//                                                    once nobody is logged in: no reboot or flash-erase loop
 //                                      fw.flashed --> rebooting (final)      inService --firmware.reboot--> restarting
 //
 // Context is plain data. What touches hardware is a named action or an actor the board binds
@@ -64,12 +66,33 @@ interface PhoneContext extends Omit<PhoneInput, 'pkmKeys'> {
   downloading?: { version: string; total: number };
   /** Why the last boot attempt failed, for the trace and the display. */
   failure?: string;
+  /** Firmware checks failed in a row (the back-off before the next one grows with it). */
+  fwFailures: number;
+  /** A hot desk user is logged in: a firmware retry waits, as it would take the set from them. */
+  userPresent: boolean;
 }
 
 /** How long a boot message stays up where the phone pauses on it (the real sets do, for people to read). */
 const PAUSE_MS = 1000;
-/** After `Download failed`, the phone restarts its boot this much later. */
+/** `Download failed` and why stay up this long before the phone goes on in service on its own image. */
 const RESTART_MS = 5000;
+/** After a failed check or download, the next try waits this long, doubling up to FIRMWARE_RETRY_MAX_MS. */
+export const FIRMWARE_RETRY_FIRST_MS = 30_000;
+export const FIRMWARE_RETRY_MAX_MS = 3_600_000;
+
+/** The wait before the next firmware check after `failures` failed ones in a row. */
+export function firmwareRetryMs(failures: number): number {
+  return Math.min(FIRMWARE_RETRY_MAX_MS, FIRMWARE_RETRY_FIRST_MS * 2 ** Math.max(0, failures - 1));
+}
+
+/** What the second row of `Download failed` says: the kind of failure, in the display's few columns. */
+function failureRow(reason: string | undefined): string {
+  const r = (reason ?? '').toLowerCase();
+  if (/signature|verify|refused|hash|tamper|key/.test(r)) return 'Image refused';
+  if (/timeout|timed out|no answer|unreachable/.test(r)) return 'No answer';
+  if (/not a firmware image|family|header/.test(r)) return 'Not an image';
+  return 'Try again later';
+}
 
 const bootRows = (rows: string[]): DisplayEvent => ({ type: 'display.show', layer: 'boot', rows });
 
@@ -87,7 +110,7 @@ export const phoneMachine = setup({
     firmwareDownload: fromCallback<{ type: 'fw.cancel' }, FirmwareDownloadInput>(() => {}),
     inService: inServiceMachine,
   },
-  delays: { pause: PAUSE_MS, restart: RESTART_MS },
+  delays: { pause: PAUSE_MS, restart: RESTART_MS, fwRetry: ({ context }) => firmwareRetryMs(context.fwFailures) },
   guards: {
     needsVoiceVlan: ({ context, event }) => {
       if (event.type !== 'dhcp.bound') return false;
@@ -95,6 +118,9 @@ export const phoneMachine = setup({
       return cfg.vlan !== undefined && context.vlan?.id !== cfg.vlan;
     },
     hasTftpServer: ({ context }) => context.lease?.mitel.config.sw_tftp !== undefined,
+    retryPending: ({ context }) => context.fwFailures > 0 && context.lease?.mitel.config.sw_tftp !== undefined,
+    setFree: ({ context }) => !context.userPresent,
+    userLeft: ({ event }) => event.type === 'user' && !event.present,
   },
   actions: {
     /** The stack's address (0.0.0.0: none). The board binds it. */
@@ -106,6 +132,8 @@ export const phoneMachine = setup({
     trace: (_, _params: { kind: 'info' | 'error'; message: string }) => {},
     show: sendTo(({ system }) => system.get(SYSTEM.display), (_, rows: string[]) => bootRows(rows)),
     toDisplay: sendTo(({ system }) => system.get(SYSTEM.display), ({ event }) => event),
+    /** The in-service owners are gone: their layers go with them, and the boot layer shows again. */
+    clearLayer: sendTo(({ system }) => system.get(SYSTEM.display), (_, p: { layer: 'notice' | 'call' | 'session' }): DisplayEvent => ({ type: 'display.clear', layer: p.layer })),
     toDhcp: sendTo('dhcp', ({ event }) => event),
     release: sendTo('dhcp', { type: 'release' }),
     useLease: assign(({ event }) => (event.type === 'dhcp.bound' || event.type === 'dhcp.renewed' ? { lease: event.lease } : {})),
@@ -117,7 +145,7 @@ export const phoneMachine = setup({
   },
 }).createMachine({
   id: 'phone',
-  context: ({ input }) => ({ ...input, pkmKeys: [...(input.pkmKeys ?? [])] }),
+  context: ({ input }) => ({ ...input, pkmKeys: [...(input.pkmKeys ?? [])], fwFailures: 0, userPresent: false }),
   invoke: { id: 'display', systemId: SYSTEM.display, src: 'display' },
   initial: 'waitingForLink',
   on: {
@@ -182,7 +210,7 @@ export const phoneMachine = setup({
           states: {
             checking: {
               on: {
-                'fw.same': '#phone.network.upToDate',
+                'fw.same': { target: '#phone.network.upToDate', actions: assign({ fwFailures: 0 }) },
                 'fw.upgrading': {
                   target: 'upgrading',
                   actions: assign({ downloading: ({ event }) => ({ version: event.version, total: event.total }) }),
@@ -211,8 +239,16 @@ export const phoneMachine = setup({
           after: { pause: 'inService' },
         },
         downloadFailed: {
-          entry: [{ type: 'show', params: ['Download failed'] }, { type: 'trace', params: ({ context }) => ({ kind: 'error', message: `firmware download failed: ${context.failure}` }) }],
-          after: { restart: '#phone.restarting' },
+          entry: [
+            assign({ fwFailures: ({ context }) => context.fwFailures + 1 }),
+            { type: 'show', params: ({ context }) => ['Download failed', failureRow(context.failure)] },
+            {
+              type: 'trace',
+              params: ({ context }) => ({ kind: 'error', message: `firmware download failed: ${context.failure}; next try in ${firmwareRetryMs(context.fwFailures) / 1000} s, in service meanwhile` }),
+            },
+          ],
+          // the running image is good (the bootloader started it): serve on it, try again later
+          after: { restart: 'inService' },
         },
         inService: {
           invoke: {
@@ -235,7 +271,25 @@ export const phoneMachine = setup({
               };
             },
           },
+          exit: [
+            { type: 'clearLayer', params: { layer: 'notice' } },
+            { type: 'clearLayer', params: { layer: 'call' } },
+            { type: 'clearLayer', params: { layer: 'session' } },
+          ],
+          // a failed firmware check is tried again after its back-off, once the set is free
+          initial: 'route',
+          states: {
+            route: { always: [{ guard: 'retryPending', target: 'retryWaiting' }, { target: 'current' }] },
+            current: {},
+            retryWaiting: {
+              after: { fwRetry: [{ guard: 'setFree', target: '#phone.network.firmware' }, { target: 'retryDeferred' }] },
+            },
+            retryDeferred: {
+              on: { user: { guard: 'userLeft', target: '#phone.network.firmware', actions: assign({ userPresent: false }) } },
+            },
+          },
           on: {
+            user: { actions: assign({ userPresent: ({ event }) => event.present }) },
             registered: { actions: 'confirmImage' },
             'firmware.reboot': {
               target: '#phone.restarting',

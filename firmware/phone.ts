@@ -26,6 +26,10 @@ export interface PhoneOptions {
   flash: Flash;
   flashLayout: FlashLayout;
   trustedKeys: readonly TrustedKey[];
+  /** The cluster keys it trusts to sign a controller's half of the signalling key exchange. */
+  clusterKeys: readonly TrustedKey[];
+  /** Where signalling session keys are written (HOTDESK_KEYLOG), as SSLKEYLOGFILE does for TLS. */
+  keyLog?: (line: string) => void;
   panel: Panel;
   tracer: Tracer;
   tap?: FrameTap;
@@ -138,6 +142,8 @@ export class Phone {
       random: this.o.random,
       tracer: this.o.tracer,
       published: this.published,
+      clusterKeys: this.o.clusterKeys,
+      keyLog: this.o.keyLog,
     });
     const actor = createActor(machine, {
       clock: this.o.clock,

@@ -2,7 +2,8 @@
 // phone firmware on one end and the controller on the other, with trace and capture attached. The CLI,
 // the scenario runner, tests and benchmarks all build worlds here, so they run the same parts.
 import { VirtualClock } from '../firmware/clock.ts';
-import { describeProtocols } from '../firmware/describe.ts';
+import { describeProtocolsWith } from '../firmware/describe.ts';
+import { KeyLogReader } from '../firmware/signalling/secure/keylog.ts';
 import type { ByteLink, Clock, Flash, FrameTap, Panel } from '../firmware/hal.ts';
 import { Phone } from '../firmware/phone.ts';
 import type { HotdeskView } from '../firmware/hotdesk/view.ts';
@@ -11,7 +12,8 @@ import type { TftpClientOptions } from '../firmware/boot/tftp-client.ts';
 import { SeededRandom } from '../firmware/random.ts';
 import { parseControllerConfig, type ControllerConfig } from './controller/config.ts';
 import { Controller } from './controller/controller.ts';
-import { devTrustedKey } from './controller/dev-keys/index.ts';
+import { devClusterTrustedKey, devTrustedKey } from './controller/dev-keys/index.ts';
+import { keyLogFromEnv } from './keylog.ts';
 import { PowerLoss } from './flash-memory.ts';
 import type { LinkSpec } from './link-spec.ts';
 import { PcapFile } from './pcap.ts';
@@ -105,6 +107,17 @@ export class World implements ScenarioTarget {
   powerCuts = 0;
   private readonly closers: (() => void | Promise<void>)[] = [];
   private pcap?: PcapFile;
+  /**
+   * The signalling session keys of this world's phones and controller: its trace names what the sealed
+   * datagrams carry (each node knows its own), and HOTDESK_KEYLOG gets them for a capture reader.
+   */
+  private readonly sessionKeys = new KeyLogReader();
+  private readonly keyFile = keyLogFromEnv();
+  private readonly keyLog = (line: string) => {
+    this.sessionKeys.add(line);
+    this.keyFile?.(line);
+  };
+  private readonly describeUdp = describeProtocolsWith(this.sessionKeys);
 
   private constructor(
     readonly clock: Clock,
@@ -156,7 +169,16 @@ export class World implements ScenarioTarget {
     const phoneRandom = random.fork();
     if (controllerLink && ends !== 'phone') {
       const tap = ends === 'controller' || !phoneLink ? this.pcap?.tap : undefined;
-      this.controller = new Controller({ link: controllerLink, clock: this.clock, random: random.fork(), config: this.config, tracer: this.trace.forNode('controller'), tap });
+      this.controller = new Controller({
+        link: controllerLink,
+        clock: this.clock,
+        random: random.fork(),
+        config: this.config,
+        tracer: this.trace.forNode('controller'),
+        tap,
+        keyLog: this.keyLog,
+        describeUdp: this.describeUdp,
+      });
       this.closers.push(() => this.controller?.close());
     }
     if (phoneLink && ends !== 'controller') {
@@ -201,6 +223,8 @@ export class World implements ScenarioTarget {
       flash,
       flashLayout: layout,
       trustedKeys: [devTrustedKey()],
+      clusterKeys: [devClusterTrustedKey()],
+      keyLog: this.keyLog,
       panel: {
         display: (lines) => {
           unit.log.push([...lines]);
@@ -218,7 +242,7 @@ export class World implements ScenarioTarget {
       },
       tracer: this.trace.forNode(`phone:${mac}`),
       tap,
-      describeUdp: describeProtocols,
+      describeUdp: this.describeUdp,
       dhcpStartDelayMs: o.dhcpStartDelayMs,
       tftpOptions: o.tftpOptions,
       onFault: (err) => this.onPhoneFault(unit, err),

@@ -197,13 +197,13 @@ export const session = effects.extend({
       enqueue({ type: 'trace', params: { message: `user ${r.ext} logged in` } });
       enqueue.assign({ user, entryExt: '' });
       enqueue({ type: 'toKeys', params: { type: 'keys.user-in' } });
-      enqueue({ type: 'toService', params: { type: 'service.user', ext: user.ext } });
+      enqueue({ type: 'toService', params: { type: 'service.user', ext: user.ext, token: Buffer.from(r.token).toString('hex') } });
       enqueue({ type: 'publish', params: { user } });
     }),
     userOut: effects.enqueueActions(({ enqueue }) => {
       enqueue.assign({ user: undefined, logoutPending: false });
       enqueue({ type: 'toKeys', params: { type: 'keys.user-out' } });
-      enqueue({ type: 'toService', params: { type: 'service.user', ext: '' } });
+      enqueue({ type: 'toService', params: { type: 'service.user', ext: '', token: '' } });
       enqueue({ type: 'publish', params: { user: undefined } });
     }),
   },

@@ -114,6 +114,8 @@ export interface ServiceSubscribe {
 export interface ServiceUser {
   type: 'service.user';
   ext: string;
+  /** The cluster's token for that login (login-result), hex; register presents it when the phone re-homes. */
+  token: string;
 }
 /** A login was redirected to the user's home controller: re-home there. */
 export interface ServiceRedirect {

@@ -1,6 +1,7 @@
 // The phone's end of the call-server protocol, as the one actor that owns it: a Transactions engine on
-// the phone's signalling port, aimed by the service machine at the controller the phone is registered
-// with. It is hardware glue, so the board binds it (signallingLinkLogic(hw)) and machines only ever
+// the phone's signalling port, inside an authenticated, private session with each controller
+// (firmware/signalling/secure/: key exchange signed by the cluster's key, every message sealed), aimed by
+// the service machine at the controller the phone is registered with. It is hardware glue, so the board binds it (signallingLinkLogic(hw)) and machines only ever
 // talk to it through events (events.ts):
 //   requests   sig.request {id, msg, to?, tries?, replyTo} -> sig.answer / sig.failed to replyTo
 //   cancels    sig.cancel {owner}: only that owner's requests (each owner decides what a re-home means)
@@ -8,9 +9,11 @@
 //              only the controller the link is aimed at may push (others get `ack rejected`), and a
 //              push with no subscriber is answered `ack unsupported`.
 import { fromCallback, type AnyActorRef } from 'xstate';
+import type { TrustedKey } from '../boot/image-keys.ts';
 import type { Clock, Random, Tracer } from '../hal.ts';
 import type { Message } from '../signalling/messages.ts';
-import { Transactions, TransactionCancelled } from '../signalling/transactions.ts';
+import { SecureEndpoint } from '../signalling/secure/endpoint.ts';
+import { TransactionCancelled } from '../signalling/transactions.ts';
 import { topicOf, type LinkEvent, type LinkReply, type SigPush, type Topic } from './events.ts';
 import { samePeer, type Peer } from './peers.ts';
 
@@ -22,6 +25,12 @@ export interface SignallingHardware {
   clock: Clock;
   random: Random;
   tracer: Tracer;
+  /** The phone's MAC: the identity its sessions are bound to. */
+  mac: string;
+  /** The cluster keys the phone trusts to sign a controller's half of the key exchange. */
+  clusterKeys: readonly TrustedKey[];
+  /** Session keys for a capture reader (HOTDESK_KEYLOG), as SSLKEYLOGFILE does for TLS. */
+  keyLog?: (line: string) => void;
 }
 
 export interface SignallingLinkInput {
@@ -38,7 +47,11 @@ export function signallingLinkLogic(hw: SignallingHardware) {
     const reply = (to: AnyActorRef, event: LinkReply | SigPush) => {
       if (!closed) to.send(event);
     };
-    const tx = new Transactions({
+    const endpoint = new SecureEndpoint({
+      role: 'phone',
+      mac: hw.mac,
+      trustedKeys: hw.clusterKeys,
+      keyLog: hw.keyLog,
       transport: { send: hw.send },
       clock: hw.clock,
       random: hw.random,
@@ -52,7 +65,8 @@ export function signallingLinkLogic(hw: SignallingHardware) {
         for (const ref of refs) reply(ref, { type: 'sig.push', msg });
       },
     });
-    const unbind = hw.listen((ip, port, bytes) => tx.receive(ip, port, bytes));
+    const tx = endpoint.tx;
+    const unbind = hw.listen((ip, port, bytes) => endpoint.receive(ip, port, bytes));
 
     receive((event) => {
       switch (event.type) {
@@ -70,9 +84,15 @@ export function signallingLinkLogic(hw: SignallingHardware) {
           return;
         case 'sig.request': {
           const { id, replyTo } = event;
-          tx.request(event.to ?? server, event.msg, { tries: event.tries, owner: replyTo }).then(
+          const to = event.to ?? server;
+          tx.request(to, event.msg, { tries: event.tries, owner: replyTo }).then(
             (msg) => reply(replyTo, { type: 'sig.answer', id, msg }),
-            (err: unknown) => reply(replyTo, { type: 'sig.failed', id, reason: err instanceof TransactionCancelled ? 'cancelled' : 'timeout' }),
+            (err: unknown) => {
+              const cancelled = err instanceof TransactionCancelled;
+              // a controller that stopped answering may have lost the session: the next request opens a new one
+              if (!cancelled) endpoint.forget(to);
+              reply(replyTo, { type: 'sig.failed', id, reason: cancelled ? 'cancelled' : 'timeout' });
+            },
           );
           return;
         }
@@ -83,6 +103,7 @@ export function signallingLinkLogic(hw: SignallingHardware) {
       closed = true;
       unbind();
       tx.cancelAll();
+      endpoint.reset();
     };
   });
 }

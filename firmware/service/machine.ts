@@ -55,6 +55,7 @@ export const serviceMachine = service.createMachine({
       missed: 0,
       controllerId: '',
       userExt: '',
+      userToken: '',
       subscribers: [],
       seq: 1,
       expect: { register: '', heartbeat: '', health: '' },
@@ -64,7 +65,7 @@ export const serviceMachine = service.createMachine({
   entry: 'subscribeRedirects',
   on: {
     'service.subscribe': { actions: assign({ subscribers: ({ context, event }) => [...context.subscribers, event.ref] }) },
-    'service.user': { actions: assign({ userExt: ({ event }) => event.ext }) },
+    'service.user': { actions: [assign({ userExt: ({ event }) => event.ext, userToken: ({ event }) => event.token }), 'tellUser'] },
   },
   initial: 'registering',
   states: {

@@ -33,7 +33,7 @@ export interface ServiceInput {
 }
 
 /** What the service tells its parent (the phone's root machine). */
-export type ServiceParentEvent = { type: 'registered' } | { type: 'firmware.reboot'; reason: string };
+export type ServiceParentEvent = { type: 'registered' } | { type: 'firmware.reboot'; reason: string } | { type: 'user'; present: boolean };
 
 export type RequestKind = 'register' | 'heartbeat' | 'health';
 
@@ -59,6 +59,8 @@ export interface ServiceContext {
   controllerId: string;
   /** The hot desk user on the set, as the session said ("" for none). */
   userExt: string;
+  /** The cluster's token for that user's login (hex, "" for none): a re-home keeps the user only with it. */
+  userToken: string;
   subscribers: AnyActorRef[];
   /** Request ids: each request gets a fresh one, so a late answer to an abandoned one is ignored. */
   seq: number;
@@ -98,6 +100,8 @@ export const service = setup({
       clock: { now: () => 0, setTimeout: () => 0, clearTimeout: () => {} },
       random: { next: () => 0, int: (lo) => lo, bytes: (n) => new Uint8Array(n) },
       tracer: { record: () => {} },
+      mac: '00:00:00:00:00:00',
+      clusterKeys: [],
     }),
   },
   delays: {
@@ -153,7 +157,14 @@ export const service = setup({
       const request = (msg: Message, extra: { to?: Peer; tries?: number } = {}): LinkEvent => ({ type: 'sig.request', id, msg, replyTo: self, ...extra });
       enqueue.assign({ seq: context.seq + 1, expect: { ...context.expect, [params.kind]: id } });
       if (params.kind === 'register') {
-        const msg = registerMessage({ mac: context.mac, model: context.model, firmwareVersion: context.firmwareVersion, dn: context.dn, hotdeskExt: context.userExt });
+        const msg = registerMessage({
+          mac: context.mac,
+          model: context.model,
+          firmwareVersion: context.firmwareVersion,
+          dn: context.dn,
+          hotdeskExt: context.userExt,
+          sessionToken: context.userToken ? Uint8Array.from(Buffer.from(context.userToken, 'hex')) : undefined,
+        });
         enqueue.sendTo('link', request(msg));
       } else if (params.kind === 'heartbeat') {
         enqueue.sendTo('link', request({ type: 'heartbeat', hotdeskExt: context.userExt }, { tries: HEARTBEAT_TRIES }));
@@ -194,6 +205,8 @@ export const service = setup({
         enqueue.sendTo('link', { type: 'sig.request', id: 'upgrade-logout', msg: { type: 'logout-request', reason: 'failover-version', ext: context.userExt }, replyTo: self } satisfies LinkEvent);
       }
     }),
+    /** The device keeps a firmware retry for when nobody is logged in. */
+    tellUser: sendParent(({ context }) => ({ type: 'user', present: context.userExt !== '' }) satisfies ServiceParentEvent),
     reboot: sendParent(({ context }) => ({ type: 'firmware.reboot', reason: upgradeReason(context) }) satisfies ServiceParentEvent),
   },
 });

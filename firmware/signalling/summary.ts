@@ -6,6 +6,7 @@
 import type { DescribeUdp } from '../link/datagram.ts';
 import { FLAG_ACK_NEEDED, FLAG_REQUEST, FLAG_RESPONSE, FLAG_RETRANSMIT, decodeMessage } from './messages.ts';
 import type { Message } from './messages.ts';
+import { isSealed, parseSealed } from './secure/sealed.ts';
 
 function render(v: unknown): string {
   if (v instanceof Uint8Array) return `<${v.length} bytes>`;
@@ -33,7 +34,28 @@ export function describeFlags(flags: number): string {
  * Names a UDP datagram that carries a signalling message, on any port (call_srv can move it);
  * undefined for anything else, so the stack falls back to its plain 'udp' summary.
  */
-export const describeSignalling: DescribeUdp = (d) => {
+export const describeSignalling: DescribeUdp = (d) => describeSealedWith(undefined)(d);
+
+/**
+ * The same, reading inside sealed datagrams with the session keys a node itself holds (its own trace
+ * may say what it sent and received; a capture without the key log shows only session, order and size).
+ */
+export function describeSealedWith(keys: { open(bytes: Uint8Array): Uint8Array | undefined } | undefined): DescribeUdp {
+  return (d) => {
+    if (!isSealed(d.payload)) return describeClear(d);
+    const p = parseSealed(d.payload);
+    if (!p.ok) return undefined;
+    // the session id and sequence number stay out of the trace: digit runs there would look like PINs
+    // to the PIN audit, and a capture has them for whoever needs them
+    const sealed = `${d.srcIp}:${d.srcPort} > ${d.dstIp}:${d.dstPort} sealed`;
+    const plain = keys?.open(d.payload);
+    const inner = plain ? describeClear({ ...d, payload: plain }) : undefined;
+    if (!inner) return { proto: 'sig', summary: `${sealed} <${p.body.length} bytes>` };
+    return { proto: 'sig', summary: `${sealed}: ${inner.summary.slice(inner.summary.indexOf(' ', inner.summary.indexOf('>') + 2) + 1)}` };
+  };
+}
+
+const describeClear: DescribeUdp = (d) => {
   const r = decodeMessage(d.payload);
   if (!r.ok) return undefined;
   return {

@@ -1,6 +1,8 @@
 // The embedded controller: the far end of the phones' wires. A router with the services a phone boots
 // and lives from: DHCP (with the Mitel option string), TFTP with the firmware store, echo, and one call
 // server per controller of the cluster (hot desking, BLF, fail-over), plus relay mode to real servers.
+import type { DescribeUdp } from '../../firmware/link/stack.ts';
+import { keyLogFromEnv } from '../keylog.ts';
 import type { ByteLink, Clock, FrameTap, Tracer } from '../../firmware/hal.ts';
 import { describeProtocols } from '../../firmware/describe.ts';
 import { SeededRandom } from '../../firmware/random.ts';
@@ -26,6 +28,10 @@ export interface ControllerOptions {
   config: ControllerConfig;
   tracer: Tracer;
   tap?: FrameTap;
+  /** Where the call servers write their signalling session keys (default: HOTDESK_KEYLOG). */
+  keyLog?: (line: string) => void;
+  /** Names the datagrams in the trace (default: without reading inside sealed ones). */
+  describeUdp?: DescribeUdp;
 }
 
 const FOREIGN_DHCP_IP = '192.168.10.2';
@@ -70,7 +76,7 @@ export class Controller {
 
   constructor(private readonly o: ControllerOptions) {
     const { config, clock } = o;
-    this.router = new Router({ clock, tracer: o.tracer, describeUdp: describeProtocols });
+    this.router = new Router({ clock, tracer: o.tracer, describeUdp: o.describeUdp ?? describeProtocols });
     this.router.attach(o.link, o.tap);
     this.router.serve(ECHO_PORT, echoService);
     this.firmware = buildFirmwareStore(config.firmware, loadProfiles().values());
@@ -162,6 +168,7 @@ export class Controller {
         selfIp: member.ip,
         expectedFirmware: expectedFirmware(member.firmware),
         tracer: this.o.tracer,
+        keyLog: this.o.keyLog ?? keyLogFromEnv(),
         send: (ip, port, bytes) => this.router.send({ srcIp: member.ip, srcPort: CALL_SERVER_PORT, dstIp: ip, dstPort: port, payload: bytes }),
       });
       this.callServers.set(member.ip, cs);

@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { makePtyPair } from '../../sim/wire/pty.ts';
-import { hotdesk, tshark } from '../cli/helpers.ts';
+import { hotdesk, tshark } from '../support/cli.ts';
 
 describe('phone and controller commands over a socat pty pair', () => {
   it('the phone boots from the controller across the pty: DHCP, firmware check, in service', async () => {

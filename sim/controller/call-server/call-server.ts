@@ -9,8 +9,11 @@
 import type { Clock, TimerId, Tracer } from '../../../firmware/hal.ts';
 import { LOGIN_CODES, LOGOUT_REASONS, LOGOUT_REFUSALS, SIGNALLING_PORT } from '../../../firmware/signalling/messages.ts';
 import type { LoginResult, LogoutReason, LogoutRequest, Message, Register } from '../../../firmware/signalling/messages.ts';
-import { Transactions } from '../../../firmware/signalling/transactions.ts';
+import { SecureEndpoint } from '../../../firmware/signalling/secure/endpoint.ts';
+import type { Transactions } from '../../../firmware/signalling/transactions.ts';
 import type { Peer } from '../../../firmware/signalling/transactions.ts';
+import { devClusterIdentity } from '../dev-keys/index.ts';
+import { SessionTokens } from './session-tokens.ts';
 import type { HotdeskUser } from '../config.ts';
 import { BlfBoard } from './blf.ts';
 import { ChallengeBook, DEFAULT_CHALLENGE_TTL_MS } from './challenges.ts';
@@ -37,7 +40,10 @@ function zeroes<K extends string>(keys: readonly K[]): Record<K, number> {
 }
 
 export class CallServer {
+  /** The sealed conversation with the phones (inside their authenticated sessions). */
   readonly transactions: Transactions;
+  /** The sessions themselves: key exchange, sealing, what was refused and why. */
+  readonly endpoint: SecureEndpoint;
   readonly counters: CallServerCounters = {
     logins: zeroes(LOGIN_CODES),
     logouts: zeroes(LOGOUT_REASONS),
@@ -58,6 +64,7 @@ export class CallServer {
   private readonly blf: BlfBoard;
   private readonly desk: LoginDesk;
   private readonly deferred = new Set<TimerId>();
+  private readonly tokens: SessionTokens;
 
   constructor(private readonly o: CallServerOptions) {
     const { world, clock } = o;
@@ -81,18 +88,24 @@ export class CallServer {
       (dn) => this.lines.blfState(dn, this.isLoggedOutHotdeskUser(dn)),
       (mac, dn, state) => this.requestTo(mac, { type: 'blf-state', dn, state }),
     );
-    this.transactions = new Transactions({
+    const identity = o.identity ?? devClusterIdentity();
+    this.tokens = new SessionTokens(identity.key);
+    this.endpoint = new SecureEndpoint({
+      role: 'controller',
+      identity,
+      keyLog: o.keyLog,
       transport: { send: (ip, port, bytes) => o.send(ip, port, bytes) },
       clock,
       random: o.random,
       tracer: o.tracer,
       onRequest: (msg, from) => this.onRequest(msg, from),
     });
+    this.transactions = this.endpoint.tx;
   }
 
   /** One datagram that arrived on the call server's port. Never throws on bad input. */
   receive(srcIp: string, srcPort: number, bytes: Uint8Array): void {
-    this.transactions.receive(srcIp, srcPort, bytes);
+    this.endpoint.receive(srcIp, srcPort, bytes);
   }
 
   // ---- what tests, scenarios and the controller's admin side call ----
@@ -187,6 +200,7 @@ export class CallServer {
     this.deferred.clear();
     for (const s of this.sessions.list()) this.clock.clearTimeout(s.autoTimer);
     this.transactions.cancelAll();
+    this.endpoint.reset();
   }
 
   // ---- requests from phones ----
@@ -228,6 +242,12 @@ export class CallServer {
 
   private onRegister(msg: Register, from: Peer): Message {
     const now = this.clock.now();
+    // the session was opened for one MAC: a register on it for another is someone else's claim
+    const bound = this.endpoint.macOf(from.session);
+    if (bound === undefined || bound.toLowerCase() !== msg.mac.toLowerCase()) {
+      this.info(`register ${msg.mac} refused: the session from ${from.ip}:${from.port} belongs to ${bound ?? 'nobody'}`);
+      return { type: 'register-ack', result: 'refused', heartbeatSeconds: 0, healthCheckSeconds: 0, serverTimeMs: this.serverTime(), controllerId: this.id, firmwareVersion: '' };
+    }
     const { evicted } = this.registry.register({
       mac: msg.mac,
       model: msg.model,
@@ -235,6 +255,7 @@ export class CallServer {
       dn: msg.dn,
       ip: from.ip,
       port: from.port,
+      ...(from.session === undefined ? {} : { session: from.session }),
       registeredAt: now,
       lastHeartbeat: now,
     });
@@ -242,7 +263,7 @@ export class CallServer {
     if (evicted !== undefined) this.forgetPhone(evicted);
     this.blf.drop(phone.mac); // a registering phone subscribes anew
     this.info(`register ${phone.mac} model ${msg.model} fw ${msg.firmwareVersion} dn ${msg.dn || '-'} from ${from.ip}:${from.port}`);
-    this.reconcileSession(phone, msg.hotdeskExt);
+    this.reconcileSession(phone, msg.hotdeskExt, msg.sessionToken);
     // a set nobody is logged in on gets its own programming (after the register-ack, which it answers)
     if (!this.sessions.ofMac(phone.mac)) this.defer(() => this.pushSetProgramming(phone.mac));
     return {
@@ -261,29 +282,32 @@ export class CallServer {
    * session is restored here. A phone that lost its user (rebooted) ends the session we held for it.
    * A claim this controller cannot honour is answered with a logout-notice after the register-ack.
    */
-  private reconcileSession(phone: PhoneRecord, claimed: string): void {
+  private reconcileSession(phone: PhoneRecord, claimed: string, token: Uint8Array): void {
     const current = this.sessions.ofMac(phone.mac);
     if (current && current.ext === claimed) return;
     if (current) this.endSession(current);
     if (claimed === '') return;
     const user = this.directory.user(claimed);
     const elsewhere = this.sessions.ofExt(claimed);
-    if (user?.hotdesk && !elsewhere) {
+    // naming a user is not logging in: only the cluster's token for this user on this set restores one
+    const proven = this.tokens.valid(token, claimed, phone.mac);
+    if (user?.hotdesk && !elsewhere && proven) {
       this.startSession(claimed, phone.mac, user);
       this.info(`session ${claimed} restored on ${phone.mac} (re-homed)`);
       return;
     }
     const byDn = elsewhere ? (this.registry.byMac(elsewhere.mac)?.dn ?? '') : '';
     const reason: LogoutReason = elsewhere ? 'login-elsewhere' : 'failover-version';
-    this.info(`session ${claimed} on ${phone.mac} not restored (${elsewhere ? 'logged in elsewhere' : 'unknown here'})`);
+    this.info(`session ${claimed} on ${phone.mac} not restored (${elsewhere ? 'logged in elsewhere' : proven ? 'unknown here' : 'no valid session token'})`);
     this.defer(() => this.requestTo(phone.mac, { type: 'logout-notice', reason, ext: claimed, byDn }));
   }
 
   private onLogin(phone: PhoneRecord, ext: string, hmac: Uint8Array): LoginResult {
     const { result, user } = completeLogin(this.desk, phone.mac, ext, hmac);
     this.countLogin(result, phone);
-    if (result.code === 'ok' && user) this.startLogin(phone, user);
-    return result;
+    if (result.code !== 'ok' || !user) return result;
+    this.startLogin(phone, user);
+    return { ...result, token: this.tokens.issue(ext, phone.mac, this.serverTime()) };
   }
 
   private startLogin(phone: PhoneRecord, user: HotdeskUser): void {

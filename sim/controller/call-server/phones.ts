@@ -1,5 +1,5 @@
-// The phones registered with the call server, by MAC (what a phone is) and by address (what a datagram
-// comes from). A phone that registers again, from a new address after a reboot or a re-home, replaces
+// The phones registered with the call server, by MAC (what a phone is) and by the signalling session
+// its datagrams come on (never by IP:port alone: another host can use an address, not a session). A phone that registers again, from a new address after a reboot or a re-home, replaces
 // its old record, so one MAC is never two phones.
 import type { Peer } from '../../../firmware/signalling/transactions.ts';
 
@@ -10,6 +10,8 @@ export interface PhoneRecord {
   dn: string; // the set's own DN, "" when it has none
   ip: string;
   port: number;
+  /** The sealed signalling session it registered on: what its datagrams are known by, not the address. */
+  session?: string;
   registeredAt: number; // clock ms
   lastHeartbeat: number; // clock ms; the registration counts as the first
 }
@@ -55,6 +57,7 @@ export class PhoneRegistry {
   }
 }
 
+/** A phone is known by its session; an address alone only where there is none (a test's bare peer). */
 export function addrOf(p: Peer): string {
-  return `${p.ip}:${p.port}`;
+  return p.session ?? `${p.ip}:${p.port}`;
 }

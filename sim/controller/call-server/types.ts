@@ -1,6 +1,7 @@
 // The call server's public shapes: what it is built from and what it reports.
 import type { Clock, Random, Tracer } from '../../../firmware/hal.ts';
 import type { LoginCode, LogoutReason, LogoutRefusal } from '../../../firmware/signalling/messages.ts';
+import type { SecureIdentity } from '../../../firmware/signalling/secure/endpoint.ts';
 import type { ControllerConfig } from '../config.ts';
 import type { LineState } from './lines.ts';
 import type { PhoneRecord } from './phones.ts';
@@ -26,6 +27,10 @@ export interface CallServerOptions {
   challengeTtlMs?: number;
   /** serverTimeMs = epochMs + clock.now(). Default 2023-11-14T22:13:20Z (1_700_000_000_000). */
   epochMs?: number;
+  /** The cluster's identity key for the signalling key exchange; default the committed development one. */
+  identity?: SecureIdentity;
+  /** HOTDESK_KEYLOG: the signalling session keys, for a capture reader. */
+  keyLog?: (line: string) => void;
 }
 
 export interface PhoneInfo extends PhoneRecord {

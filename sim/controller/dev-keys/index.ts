@@ -16,3 +16,19 @@ export function devTrustedKey(): TrustedKey {
   if (!parsed.ok) throw new Error(`the committed dev public key does not parse: ${parsed.reason}`);
   return parsed.key;
 }
+
+// The cluster's identity key (DEVELOPMENT, committed, not a secret): every call server of the simulated
+// cluster signs its half of the signalling key exchange with it, and the phones trust its public half as
+// they trust the image key.
+export const DEV_CLUSTER_PRIVATE_KEY_PEM = readFileSync(new URL('./dev-cluster-ed25519.key.pem', import.meta.url), 'utf8');
+export const DEV_CLUSTER_PUBLIC_KEY_PEM = readFileSync(new URL('./dev-cluster-ed25519.pub.pem', import.meta.url), 'utf8');
+
+export function devClusterTrustedKey(): TrustedKey {
+  const parsed = trustedKeyFromPem(DEV_CLUSTER_PUBLIC_KEY_PEM);
+  if (!parsed.ok) throw new Error(`the committed dev cluster key does not parse: ${parsed.reason}`);
+  return parsed.key;
+}
+
+export function devClusterIdentity(): { key: KeyObject; keyId: Uint8Array } {
+  return { key: createPrivateKey(DEV_CLUSTER_PRIVATE_KEY_PEM), keyId: devClusterTrustedKey().keyId };
+}

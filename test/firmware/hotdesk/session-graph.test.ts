@@ -1,0 +1,184 @@
+// Model-based test of the hot desk session (login prompt, PIN entry, logout in its forms), for each login
+// style (the HotDesking-key sets reach every state of the machine; the others have no menus): xstate/graph
+// walks it from sample events - the keys (HotDesking, softkeys, OK, Cancel, digits, * and #), the pin
+// pad's reports, every kind of answer to its requests (challenge, each login result, a redirect, logout
+// done and refused, a stray answer type, no answer), the controller's logout notices, the service's
+// news, and every timer as its `xstate.after` event. Answers carry the id the snapshot's context expects
+// (`context.expect`). Each path is then replayed on a live session invoked next to recorders standing in
+// for the display, the link, the service and the keys, with a recorder for its pin pad.
+import { describe, expect, it } from 'vitest';
+import { fromCallback, type AnyEventObject, type AnyMachineSnapshot } from 'xstate';
+import type { PinPadCommand } from '../../../firmware/hotdesk/pin-pad.ts';
+import { sessionMachine, type SessionInput } from '../../../firmware/hotdesk/session.ts';
+import { SYSTEM } from '../../../firmware/service/events.ts';
+import type { LoginMethod } from '../../../firmware/profile.ts';
+import type { LoginResult, Message } from '../../../firmware/signalling/messages.ts';
+import { checkCoverage, checkPassedLive, replayAll, live, named, replay, timers, walk, type Sent } from '../../support/graph-walk.ts';
+
+const MAC = '00:08:5d:12:34:56';
+const USER = '5';
+const HOME = { ip: '10.0.0.3', port: 6800 };
+
+// The walk never starts children, and nothing it does needs a parent: the machine walks as written.
+const walked = sessionMachine;
+
+const KEYS = ['hotdesk', 'login', 'logout', 'ok', 'cancel', '#', '*', '1', '2', '3', '5'];
+/** A login-result: every field present, as on the wire (a session token of zeros where the body has one). */
+const RESULT = {
+  type: 'login-result',
+  code: 'ok',
+  ext: USER,
+  name: 'Alice Smith',
+  language: 'en',
+  attemptsLeft: 0,
+  lockedSeconds: 0,
+  redirectIp: '0.0.0.0',
+  redirectPort: 0,
+  token: new Uint8Array(16),
+};
+const result = (over: Partial<LoginResult>): Message => ({ ...RESULT, ...over }) as LoginResult;
+
+/** What the person, the pin pad, the link (answering the request in flight) and the service may do next. */
+function samples(s: AnyMachineSnapshot): AnyEventObject[] {
+  const id: string = s.context.expect;
+  const answer = (label: string, msg: Message) => named(label, { type: 'sig.answer', id, msg });
+  const out: AnyEventObject[] = KEYS.map((key) => named(`key ${key}`, { type: 'key', key }));
+  out.push(
+    named('pin.length 1', { type: 'pin.length', length: 1 }),
+    named('pin.refused', { type: 'pin.refused' }),
+    named('pin.proof', { type: 'pin.proof', hmac: new Uint8Array(32) }),
+  );
+  if (id !== '') {
+    out.push(
+      answer('login-challenge', { type: 'login-challenge', nonce: new Uint8Array(16) }),
+      answer('login ok', result({})),
+      answer('login wrong-pin', result({ code: 'wrong-pin', name: '', attemptsLeft: 2 })),
+      answer('login redirect', result({ code: 'redirect', name: '', redirectIp: HOME.ip, redirectPort: HOME.port })),
+      answer('login redirect nowhere', result({ code: 'redirect', name: '' })),
+      answer('logout done', { type: 'logout-notice', reason: 'user', ext: s.context.user?.ext ?? USER, byDn: '' }),
+      answer('logout refused busy', { type: 'logout-refused', reason: 'busy', ext: USER }),
+      answer('stray ack', { type: 'ack', status: 'ok' }),
+      named('no answer', { type: 'sig.failed', id, reason: 'timeout' }),
+    );
+  }
+  out.push(
+    named('logout notice for the user', { type: 'sig.push', msg: { type: 'logout-notice', reason: 'login-elsewhere', ext: USER, byDn: '5999' } }),
+    named('logout notice for another', { type: 'sig.push', msg: { type: 'logout-notice', reason: 'remote', ext: '7', byDn: '' } }),
+    named('in service', { type: 'service.in-service', mode: 'boot' }),
+    named('rehoming (fail-over)', { type: 'service.rehoming', mode: 'failover' }),
+    named('rehoming (fail-back)', { type: 'service.rehoming', mode: 'failback' }),
+    ...timers(s),
+  );
+  return out;
+}
+
+/** The keys dialled so far, with the extension after the remote-logout code as `own`, `other` or none. */
+const dialedClass = (dialed: string) => {
+  const m = /^111([0-9]*)(#?)$/.exec(dialed);
+  return m ? `111<${m[1] === '' ? '' : m[1] === USER ? 'own' : 'other'}>${m[2]}` : dialed.length > 4 ? `${dialed.slice(0, 4)}...` : dialed;
+};
+
+/**
+ * The state value and the bounded part of the context that decides what comes next: the user, the keys
+ * dialled so far (`111` + digits could grow without end: see dialedClass), the remote extension (this
+ * set's user's or another's), whether an extension is typed and whether a request is in flight.
+ */
+const abstraction = (s: AnyMachineSnapshot) => {
+  const c = s.context;
+  return `${JSON.stringify(s.value)} user=${c.user?.ext ?? ''} dialed=${dialedClass(c.dialed)} remote=${c.remoteExt === '' ? '' : c.remoteExt === USER ? 'own' : 'other'} ext=${c.entryExt !== ''} asking=${c.expect !== ''}`;
+};
+
+const PEERS = [SYSTEM.display, SYSTEM.link, SYSTEM.service, SYSTEM.keys];
+
+/** The walk and the replays for one login style; `excluded`: the states that style cannot reach, and why. */
+function modelBased(name: string, loginMethod: LoginMethod, excluded: Record<string, string> = {}, everyKey = false) {
+  const INPUT: SessionInput = { loginMethod, mac: MAC };
+  // `everyKey`: every key pressed at the PIN entry, the idle and the user's screens, not only those that
+  // change what the abstraction sees (a digit to the pin pad, a digit passed on for calls, an invalid code)
+  const edge = (prev: AnyMachineSnapshot, e: AnyEventObject) => everyKey && e.type === 'key' && (prev.matches({ entering: 'pin' }) || prev.matches('idle') || prev.matches('loggedIn'));
+  const w = walk(walked, { input: INPUT, events: samples, abstraction, edge });
+  const eventless = new Set<string>();
+
+  it('reaches every state of the machine', () => {
+    checkCoverage(name, w, excluded);
+  });
+
+  it('passes through home and dialCheck without stopping', () => {
+    for (const id of ['session.home', 'session.dialCheck']) expect(w.reached.get(id)).toBe('passed');
+  });
+
+  replayAll(w, (path) => {
+    const pad: Sent[] = [];
+    const l = live(sessionMachine.provide({ actors: { pinPad: fromCallback<PinPadCommand>(({ receive }) => receive((event) => void pad.push({ to: 'pad', event }))) } }), {
+      systemId: SYSTEM.session,
+      input: INPUT,
+      peers: PEERS,
+    });
+    const to = (name: string) => l.sent.filter((e) => e.to === name).map((e) => e.event);
+    const requests = (type: string) => to(SYSTEM.link).filter((e) => e.type === 'sig.request' && e.msg.type === type);
+    const shows = () => to(SYSTEM.display).filter((e) => e.type === 'display.show');
+    // the session subscribed to its topic and to the service as it started
+    expect(to(SYSTEM.link)[0]).toMatchObject({ type: 'sig.subscribe', topics: ['session'] });
+    expect(to(SYSTEM.service)[0]).toMatchObject({ type: 'service.subscribe' });
+
+    /** How many display events there were before this step. */
+    let seen = 0;
+    replay(path, l, abstraction, (snap, step, i) => {
+      const prev = i > 0 ? path.steps[i - 1].state : undefined;
+      const key: string | undefined = step.event.type === 'key' ? step.event.key : undefined;
+      const c = snap.context;
+      const shown = shows().at(-1);
+      if (shown) expect(shown.layer === 'session' && shown.owner === l.sut()).toBe(true);
+      if (snap.matches('idle')) expect(shown?.rows).toEqual(['No User Logged In']);
+      if (snap.matches('idle')) expect(shown?.softkeys).toEqual(loginMethod === 'handset-hotdesk-mode' ? ['login'] : []);
+      if (snap.matches('hotdeskMenu')) expect([shown?.rows, shown?.softkeys]).toEqual([['Hot Desking', 'No User Logged In'], ['login', 'cancel']]);
+      if (snap.matches({ entering: 'ext' })) expect(shown?.rows).toEqual(['Enter Extension:', c.entryExt]);
+      if (snap.matches({ entering: 'pin' })) {
+        // only the mask reaches the display; the digits go to the pin pad
+        expect([shown?.rows, shown?.masked]).toEqual([['Enter PIN:', '*'.repeat(c.pinLength)], true]);
+        if (prev?.matches({ entering: 'pin' }) && key !== undefined && /^[0-9]$/.test(key)) expect(pad.at(-1)?.event).toEqual({ type: 'pin.digit', key });
+      }
+      if (snap.matches({ authenticating: 'begin' })) expect(requests('login-begin').at(-1)).toMatchObject({ id: c.expect, msg: { ext: c.entryExt } });
+      if (snap.matches({ authenticating: 'proving' })) expect(pad.at(-1)?.event).toMatchObject({ type: 'pin.prove', ext: c.entryExt, mac: MAC });
+      if (snap.matches({ authenticating: 'answering' })) expect(requests('login').at(-1)).toMatchObject({ id: c.expect, msg: { ext: c.entryExt } });
+      if (snap.matches('redirected')) expect(to(SYSTEM.service).at(-1)).toEqual({ type: 'service.redirect', to: HOME });
+      if (snap.matches('loggedIn')) {
+        expect(shown?.rows).toEqual(['Alice Smith', USER]);
+        expect(to(SYSTEM.keys).at(-1)).toEqual({ type: 'keys.user-in' });
+        expect(to(SYSTEM.service).filter((e) => e.type === 'service.user').at(-1)).toMatchObject({ type: 'service.user', ext: USER });
+      }
+      if (snap.matches('logoutMenu')) expect([shown?.rows, shown?.softkeys]).toEqual([['Hot Desking', 'Logout?'], ['logout', 'cancel']]);
+      if (snap.matches('loggingOut')) expect(requests('logout-request').at(-1)).toMatchObject({ id: c.expect, msg: { reason: 'user', ext: USER } });
+      if (snap.matches('remoteLogout')) expect(requests('logout-request').at(-1)).toMatchObject({ id: c.expect, msg: { reason: 'remote', ext: c.remoteExt } });
+      if (snap.matches('offline') && step.event.type === 'service.rehoming') {
+        const cancel = to(SYSTEM.link).at(-1);
+        expect(cancel?.type === 'sig.cancel' && cancel.owner === l.sut()).toBe(true);
+        expect(c.pinLength).toBe(0);
+        // a quiet fail-back leaves the session's screen up; any other re-home clears it for the service's screens
+        expect(to(SYSTEM.display).slice(seen).some((e) => e.type === 'display.clear')).toBe(step.event.mode !== 'failback');
+      }
+      // a digit that is no access code: a user's set passes it on (for calls), a userless set says so
+      if (key !== undefined && /^[0-9]$/.test(key) && snap.matches('loggedIn') && prev?.matches('loggedIn')) {
+        expect(to(SYSTEM.display).at(-2)).toEqual({ type: 'display.pass', key, from: 'session' });
+      }
+      if (key !== undefined && /^[0-9]$/.test(key) && snap.matches('idle') && prev?.matches('idle')) {
+        expect(to(SYSTEM.display).at(-2)).toEqual({ type: 'display.notice', rows: ['Invalid Code'] });
+      }
+      if (c.user === undefined && step.event.type !== 'xstate.init') expect(to(SYSTEM.keys).at(-1) ?? { type: 'keys.user-out' }).toEqual({ type: 'keys.user-out' });
+      seen = to(SYSTEM.display).length;
+    });
+    l.root.stop();
+    for (const id of l.eventless) eventless.add(id);
+  });
+
+  it('took the eventless transition out of every transient node it counts (live)', () => checkPassedLive(w, eventless));
+}
+
+// Every state is reachable on a HotDesking-key set: that walk is the session's coverage.
+describe('hot desk session, model-based (hotdesk-key: 5320, 5330, 5340, 5360, 69xx)', () => modelBased('session', 'hotdesk-key', {}, true));
+
+// The other login styles have no HotDesking key, so the two menus it opens are not theirs (by design).
+const NO_HOTDESK_KEY = 'no HotDesking key on this login style: opensHotdeskMenu needs loginMethod hotdesk-key';
+const MENUS = { 'session.hotdeskMenu': NO_HOTDESK_KEY, 'session.logoutMenu': NO_HOTDESK_KEY };
+describe('hot desk session, model-based (dial: 5304, 5312)', () => modelBased('session[dial]', 'dial', MENUS));
+describe('hot desk session, model-based (handset-hotdesk-mode: 5604, 5607, 5614)', () => modelBased('session[handset]', 'handset-hotdesk-mode', MENUS));

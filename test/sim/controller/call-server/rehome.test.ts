@@ -1,0 +1,71 @@
+import { describe, expect, it } from 'vitest';
+import { set, user, world } from './harness.ts';
+
+describe('call server: a phone registering with a user logged in (re-home, reboot)', () => {
+  it('restores a resilient user: logged in here, BLF watchers see it, no new login needed', async () => {
+    // the user logged in on the primary, which issued the cluster's token for that login
+    const primary = world({ users: [user('5123', '1234')], sets: [set('5001')] });
+    const before = primary.phone(2);
+    await before.register('5001');
+    const login = await before.login('5123', '1234');
+    expect(login.code).toBe('ok');
+    // the phone fails over to this element of the same cluster, with the token
+    const w = world({ users: [user('5123', '1234', { secondary: '192.168.10.1' })], sets: [set('5000')] });
+    const watcher = w.phone(1);
+    await watcher.register('5000');
+    await watcher.ask({ type: 'blf-subscribe', dns: ['5123'] });
+    const p = w.phone(2);
+    expect(await p.register('5001', '5123', '5340', login.token)).toMatchObject({ type: 'register-ack', result: 'ok' });
+    await w.clock.advance(1_000);
+    expect(w.server.users()).toEqual([expect.objectContaining({ ext: '5123', mac: p.mac })]);
+    expect(p.received('logout-notice')).toEqual([]);
+    expect(watcher.blf.get('5123')).toBe('idle');
+  });
+
+  it('naming a user in register is not logging in: without the token of a login on this set, no session', async () => {
+    const primary = world({ users: [user('5123', '1234')] });
+    const other = primary.phone(3);
+    await other.register('5003');
+    const elsewhere = await other.login('5123', '1234'); // a real token, but for another set
+    const w = world({ users: [user('5123', '1234', { secondary: '192.168.10.1' })] });
+    const p = w.phone(2);
+    for (const token of [new Uint8Array(16), elsewhere.token, Uint8Array.from({ length: 16 }, (_, i) => i + 1)]) {
+      await p.register('5001', '5123', '5340', token);
+      await w.clock.advance(1_000);
+      expect(w.server.users()).toEqual([]);
+    }
+    expect(p.received('logout-notice')).toEqual(Array(3).fill({ type: 'logout-notice', reason: 'failover-version', ext: '5123', byDn: '' }));
+    expect(w.server.blfState('5123')).toBe('logged-out');
+  });
+
+  it('a user this controller does not know is logged out of the phone, after the register-ack', async () => {
+    const w = world();
+    const p = w.phone(1);
+    await p.register('5001', '5999');
+    await w.clock.advance(1_000);
+    expect(p.received('logout-notice')).toEqual([{ type: 'logout-notice', reason: 'failover-version', ext: '5999', byDn: '' }]);
+    expect(w.server.users()).toEqual([]);
+  });
+
+  it('a user already logged in on another set stays there; the re-homing phone is told', async () => {
+    const w = world({ users: [user('5123', '1234')] });
+    const a = w.phone(1);
+    await a.register('5000');
+    await a.login('5123', '1234');
+    const b = w.phone(2);
+    await b.register('5001', '5123');
+    await w.clock.advance(1_000);
+    expect(b.received('logout-notice')).toEqual([{ type: 'logout-notice', reason: 'login-elsewhere', ext: '5123', byDn: '5000' }]);
+    expect(w.server.users()).toEqual([expect.objectContaining({ ext: '5123', mac: a.mac })]);
+  });
+
+  it('a phone that re-registers with nobody logged in (it rebooted) ends the session held for it', async () => {
+    const w = world({ users: [user('5123', '1234')] });
+    const a = w.phone(1);
+    await a.register('5000');
+    await a.login('5123', '1234');
+    await a.register('5000', '');
+    expect(w.server.users()).toEqual([]);
+    expect(w.server.blfState('5123')).toBe('logged-out');
+  });
+});
