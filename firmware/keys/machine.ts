@@ -14,7 +14,7 @@ import { assign, sendTo, setup, type AnyActorRef } from 'xstate';
 import { decodeKeyLayout } from '../signalling/key-layout.ts';
 import { acceptBlock, finishAssembly, isComplete, startAssembly, type Assembly } from '../signalling/key-layout-transfer.ts';
 import type { Message } from '../signalling/messages.ts';
-import { SYSTEM, type LinkEvent, type LinkReply, type ServiceNotice, type ServiceSubscribe, type SigPush } from '../service/events.ts';
+import { SYSTEM, type LinkEvent, type LinkReply, type ServiceLayout, type ServiceNotice, type ServiceSubscribe, type SigPush } from '../service/events.ts';
 import { blfLamps } from './blf.ts';
 import { applyLayout, type KeyView } from './layout.ts';
 
@@ -62,6 +62,8 @@ interface KeysContext {
   download: Assembly | undefined;
   /** Every lamp this machine has lit and its cadence (absent: dark). */
   lit: Record<string, string>;
+  /** CRC-32 of the layout applied (0: none yet); the service names it in register, so a cut-short one is sent again. */
+  layoutCrc: number;
   /** Ringing calls and the key each flashes. */
   ringing: Record<number, string | undefined>;
   seq: number;
@@ -122,7 +124,7 @@ const effects = setup({
     publish: (_, _params: KeysView) => {},
     trace: (_, _params: { message: string }) => {},
     toLink: sendTo(({ system }) => system.get(SYSTEM.link), (_, e: LinkEvent) => e),
-    toService: sendTo(({ system }) => system.get(SYSTEM.service), (_, e: ServiceSubscribe) => e),
+    toService: sendTo(({ system }) => system.get(SYSTEM.service), (_, e: ServiceSubscribe | ServiceLayout) => e),
   },
 });
 
@@ -180,16 +182,19 @@ const composite = effects.extend({
     dropLayout: effects.enqueueActions(({ context, self, enqueue }) => {
       writeLamps(enqueue, context, off(context.keys.map((k) => k.id)));
       if (context.blfDns.length > 0) subscribeBlf(enqueue, context, self, []);
-      enqueue.assign({ keys: [], hiddenLines: [], blfDns: [], download: undefined });
+      enqueue.assign({ keys: [], hiddenLines: [], blfDns: [], download: undefined, layoutCrc: 0 });
+      enqueue({ type: 'toService', params: { type: 'service.layout', crc: 0 } });
     }),
     applyDownload: effects.enqueueActions(({ context, self, enqueue }) => {
       const step = layoutStep(context);
+      const crc = context.download?.begin.crc32 ?? 0;
       enqueue.assign({ download: undefined });
       enqueue({ type: 'trace', params: { message: step.message } });
       if (!step.ok) return;
       writeLamps(enqueue, context, off(step.dark));
       if (step.blfDns.length > 0 || context.blfDns.length > 0) subscribeBlf(enqueue, context, self, step.blfDns);
-      enqueue.assign({ keys: step.keys, hiddenLines: step.hiddenLines, blfDns: step.blfDns });
+      enqueue.assign({ keys: step.keys, hiddenLines: step.hiddenLines, blfDns: step.blfDns, layoutCrc: crc });
+      enqueue({ type: 'toService', params: { type: 'service.layout', crc } });
     }),
     renewBlf: effects.enqueueActions(({ context, self, enqueue }) => {
       // a new controller knows nothing of what this set monitored on the old one
@@ -233,6 +238,7 @@ export const keysMachine = composite.createMachine({
     pkmEnabled: true,
     download: undefined,
     lit: {},
+    layoutCrc: 0,
     ringing: {},
     seq: 1,
   }),
@@ -254,7 +260,9 @@ export const keysMachine = composite.createMachine({
               actions: [
                 'darkModules',
                 // the set's module keys leave with the modules, so no BLF push relights them
-                assign({ keys: ({ context }) => context.keys.filter((k) => k.module === 0), pkmEnabled: false }),
+                assign({ keys: ({ context }) => context.keys.filter((k) => k.module === 0), pkmEnabled: false, layoutCrc: 0 }),
+                // the user's layout is not here yet: until it is, a re-home asks for it
+                { type: 'toService', params: { type: 'service.layout', crc: 0 } },
                 PUBLISH,
               ],
             },

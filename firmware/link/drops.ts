@@ -16,6 +16,8 @@ export const DROP_REASONS = [
   'arp-malformed', //      not Ethernet/IPv4 ARP, a bad opcode or too short
   'arp-timeout', //        no reply after every retry: the queued datagrams go
   'arp-queue-full', //     more than ARP_QUEUE_LIMIT datagrams waiting for one address
+  'arp-not-for-us', //     nothing to answer and nothing to learn: a request for another address, a reply
+  //                       we never asked for, a probe (sender 0.0.0.0) at the router
   // IPv4
   'ip-short', //           shorter than a 20-byte header
   'ip-version', //         not version 4

@@ -192,6 +192,7 @@ export class NetStack {
     this.traceFrame('rx', () => withVlan(summarizeArp(p), f.vlan), length);
     const station = { mac: this.mac, ip: this.address, router: this.router, isPending: (ip: string) => this.resolver.isPending(ip) };
     const reaction = arpReaction(p, station);
+    if (!reaction.learn && !reaction.reply) return this.drop('arp-not-for-us');
     if (reaction.learn) this.learn(p.senderIp, p.senderMac);
     if (reaction.reply) this.sendArpReply(p, f.vlan);
   }

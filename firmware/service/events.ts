@@ -122,7 +122,12 @@ export interface ServiceRedirect {
   type: 'service.redirect';
   to: Peer;
 }
-export type ServiceRequest = ServiceSubscribe | ServiceUser | ServiceRedirect;
+/** The key layout the set shows now changed (CRC-32 of its payload, 0: none): register names it. */
+export interface ServiceLayout {
+  type: 'service.layout';
+  crc: number;
+}
+export type ServiceRequest = ServiceSubscribe | ServiceUser | ServiceRedirect | ServiceLayout;
 
 /** The system ids the in-service actors are registered under (`system.get(...)`). */
 export const SYSTEM = {

@@ -56,6 +56,7 @@ export const serviceMachine = service.createMachine({
       controllerId: '',
       userExt: '',
       userToken: '',
+      layoutCrc: 0,
       subscribers: [],
       seq: 1,
       expect: { register: '', heartbeat: '', health: '' },
@@ -65,6 +66,7 @@ export const serviceMachine = service.createMachine({
   entry: 'subscribeRedirects',
   on: {
     'service.subscribe': { actions: assign({ subscribers: ({ context, event }) => [...context.subscribers, event.ref] }) },
+    'service.layout': { actions: assign({ layoutCrc: ({ event }) => event.crc }) },
     'service.user': { actions: [assign({ userExt: ({ event }) => event.ext, userToken: ({ event }) => event.token }), 'tellUser'] },
   },
   initial: 'registering',

@@ -18,8 +18,17 @@ export const DEFAULT_HEARTBEAT_MS = 30_000;
 /** Why the phone is registering: decides the display and what happens after the ack. */
 export type RegisterMode = 'boot' | 'failover' | 'failback' | 'redirect';
 
-export function registerMessage(p: { mac: string; model: string; firmwareVersion: string; dn: string; hotdeskExt: string; sessionToken?: Uint8Array }): Register {
-  return { type: 'register', mac: p.mac, model: p.model, firmwareVersion: p.firmwareVersion, dn: p.dn, hotdeskExt: p.hotdeskExt, sessionToken: p.sessionToken ?? new Uint8Array(SESSION_TOKEN_BYTES) };
+export function registerMessage(p: { mac: string; model: string; firmwareVersion: string; dn: string; hotdeskExt: string; sessionToken?: Uint8Array; layoutCrc?: number }): Register {
+  return {
+    type: 'register',
+    mac: p.mac,
+    model: p.model,
+    firmwareVersion: p.firmwareVersion,
+    dn: p.dn,
+    hotdeskExt: p.hotdeskExt,
+    sessionToken: p.sessionToken ?? new Uint8Array(SESSION_TOKEN_BYTES),
+    layoutCrc: p.layoutCrc ?? 0,
+  };
 }
 
 export type RegisterOutcome =

@@ -61,6 +61,8 @@ export interface ServiceContext {
   userExt: string;
   /** The cluster's token for that user's login (hex, "" for none): a re-home keeps the user only with it. */
   userToken: string;
+  /** CRC-32 of the layout the set shows (keys machine): a controller that has another one sends it. */
+  layoutCrc: number;
   subscribers: AnyActorRef[];
   /** Request ids: each request gets a fresh one, so a late answer to an abandoned one is ignored. */
   seq: number;
@@ -164,6 +166,7 @@ export const service = setup({
           dn: context.dn,
           hotdeskExt: context.userExt,
           sessionToken: context.userToken ? Uint8Array.from(Buffer.from(context.userToken, 'hex')) : undefined,
+          layoutCrc: context.layoutCrc,
         });
         enqueue.sendTo('link', request(msg));
       } else if (params.kind === 'heartbeat') {

@@ -1,7 +1,7 @@
 // Registration, keep-alive and controller hand-over: how a phone attaches to a controller, proves it
 // is still there, checks a recovered primary (fail-back) and is told to go elsewhere. Also the bare
 // `ack` that answers any request with no typed answer of its own.
-import { u16be, u48be } from 'buffer-layout';
+import { u16be, u32be, u48be } from 'buffer-layout';
 import { body } from './body-spec.ts';
 import type { BodyTable } from './body-spec.ts';
 import { bool, enumOf, fixedBytes, ipv4, mac, str } from './wire-fields.ts';
@@ -27,6 +27,7 @@ export interface Register {
   dn: string; // the set's own directory number, "" when it has none
   hotdeskExt: string; // the hot desk user logged in on it, "" when none (a re-homed user stays logged in)
   sessionToken: Uint8Array; // 16 bytes: the cluster's proof of that user's login (login-result), zeros when none
+  layoutCrc: number; // CRC-32 of the key layout the set shows now (0: none): a controller sends it again when it differs
 }
 
 export interface RegisterAck {
@@ -78,7 +79,7 @@ export interface Ack {
 export type RegistrationMessage = Register | RegisterAck | Heartbeat | HeartbeatAck | HealthCheck | HealthAck | Redirect | Ack;
 
 export const registrationBodies: BodyTable<RegistrationMessage> = {
-  register: body(0x01, [mac('mac'), str('model'), str('firmwareVersion'), str('dn'), str('hotdeskExt'), fixedBytes(SESSION_TOKEN_BYTES, 'sessionToken')]),
+  register: body(0x01, [mac('mac'), str('model'), str('firmwareVersion'), str('dn'), str('hotdeskExt'), fixedBytes(SESSION_TOKEN_BYTES, 'sessionToken'), u32be('layoutCrc')]),
   'register-ack': body(0x02, [
     enumOf(REGISTER_RESULTS, 'result'),
     u16be('heartbeatSeconds'),

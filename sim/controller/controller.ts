@@ -1,6 +1,7 @@
 // The embedded controller: the far end of the phones' wires. A router with the services a phone boots
 // and lives from: DHCP (with the Mitel option string), TFTP with the firmware store, echo, and one call
 // server per controller of the cluster (hot desking, BLF, fail-over), plus relay mode to real servers.
+import { ClusterBus } from './cluster-bus.ts';
 import type { DescribeUdp } from '../../firmware/link/stack.ts';
 import { keyLogFromEnv } from '../keylog.ts';
 import type { ByteLink, Clock, FrameTap, Tracer } from '../../firmware/hal.ts';
@@ -56,6 +57,7 @@ export class Controller {
   readonly router: Router;
   /** The call servers behind this router, by address: this controller's own, then its cluster peers'. */
   readonly callServers = new Map<string, CallServer>();
+  private cluster?: ClusterBus;
   /** Call servers that were killed: they hear nothing until revived. */
   private readonly dead = new Set<string>();
   /** The cluster in call_srv order, and the images of members that expect another version (cluster-firmware.ts). */
@@ -159,6 +161,9 @@ export class Controller {
     const selfIp = config.identity.ip ?? ROUTER_IP;
     const members: { id: string; ip: string; firmware?: FirmwareVersion }[] = [{ id: config.identity.id, ip: selfIp }, ...config.cluster.filter((p) => p.ip !== selfIp)];
     this.members = members;
+    // one element per phone and per user at a time: each tells the others (cluster-bus.ts)
+    const bus = new ClusterBus((ip) => !this.dead.has(ip));
+    this.cluster = bus;
     for (const member of members) {
       if (member.firmware) this.memberFirmware.set(member.ip, memberFirmwareStore(config, member.firmware, loadProfiles().values()));
       const cs = new CallServer({
@@ -169,9 +174,11 @@ export class Controller {
         expectedFirmware: expectedFirmware(member.firmware),
         tracer: this.o.tracer,
         keyLog: this.o.keyLog ?? keyLogFromEnv(),
+        cluster: bus,
         send: (ip, port, bytes) => this.router.send({ srcIp: member.ip, srcPort: CALL_SERVER_PORT, dstIp: ip, dstPort: port, payload: bytes }),
       });
       this.callServers.set(member.ip, cs);
+      bus.join(member.ip, cs);
     }
     this.router.serve(CALL_SERVER_PORT, (d) => {
       if (this.dead.has(d.dstIp)) return;
@@ -199,7 +206,7 @@ export class Controller {
     const cs = this.callServerBy(idOrIp);
     if (!cs) throw new Error(`no call server "${idOrIp}" (known: ${[...this.callServers.values()].map((c) => `${c.id} ${c.selfIp}`).join(', ')})`);
     if (dead) this.dead.add(cs.selfIp);
-    else this.dead.delete(cs.selfIp);
+    else if (this.dead.delete(cs.selfIp)) this.cluster?.revived(cs.selfIp);
   }
 
   /** A DHCP server that stops (and starts) answering. */

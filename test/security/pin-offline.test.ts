@@ -56,7 +56,7 @@ describe('an offline guess at the PIN from a passive capture', () => {
     const nonce = Uint8Array.from({ length: 16 }, (_, i) => i * 7);
     // the datagrams of a registration and a login, exactly as the clear protocol sent them
     const clear: Message[] = [
-      { type: 'register', mac, model: '5340', firmwareVersion: '1.0.0.0', dn: '', hotdeskExt: '', sessionToken: new Uint8Array(16) },
+      { type: 'register', mac, model: '5340', firmwareVersion: '1.0.0.0', dn: '', hotdeskExt: '', sessionToken: new Uint8Array(16), layoutCrc: 0 },
       { type: 'login-begin', ext: '5123' },
       { type: 'login-challenge', nonce },
       { type: 'login', ext: '5123', hmac: pinResponse(nonce, '5123', mac, '4711') },

@@ -17,7 +17,7 @@ import { SessionTokens } from './session-tokens.ts';
 import type { HotdeskUser } from '../config.ts';
 import { BlfBoard } from './blf.ts';
 import { ChallengeBook, DEFAULT_CHALLENGE_TTL_MS } from './challenges.ts';
-import { pushKeyLayout } from './key-layout.ts';
+import { layoutCrc, pushKeyLayout } from './key-layout.ts';
 import { setLayoutKeys } from './sets.ts';
 import { LineStates, type LineState, type UserFeature } from './lines.ts';
 import { beginLogin, completeLogin, type LoginDesk } from './login.ts';
@@ -264,6 +264,13 @@ export class CallServer {
     this.blf.drop(phone.mac); // a registering phone subscribes anew
     this.info(`register ${phone.mac} model ${msg.model} fw ${msg.firmwareVersion} dn ${msg.dn || '-'} from ${from.ip}:${from.port}`);
     this.reconcileSession(phone, msg.hotdeskExt, msg.sessionToken);
+    this.o.cluster?.phoneRegistered(this.selfIp, phone.mac);
+    // a user's layout the phone does not show (a download a fail-over cut short): send it again
+    const kept = this.sessions.ofMac(phone.mac);
+    if (kept) {
+      const user = this.directory.user(kept.ext);
+      if (user && layoutCrc(layoutKeys(user.keys).entries) !== msg.layoutCrc) this.defer(() => this.pushUserLayout(phone.mac, kept));
+    }
     // a set nobody is logged in on gets its own programming (after the register-ack, which it answers)
     if (!this.sessions.ofMac(phone.mac)) this.defer(() => this.pushSetProgramming(phone.mac));
     return {
@@ -318,18 +325,40 @@ export class CallServer {
     const replaced = this.sessions.ofMac(phone.mac);
     if (replaced) this.endSession(replaced); // a new login on a set replaces its user
     const session = this.startSession(user.ext, phone.mac, user);
+    this.o.cluster?.userLoggedIn(this.selfIp, user.ext);
+    // after the login-result: the phone applies a layout to a user it knows is logged in
+    this.defer(() => this.pushUserLayout(phone.mac, session));
+  }
+
+  /** Sends the session's user layout to the phone, for as long as that session lasts. */
+  private pushUserLayout(mac: string, session: Session): void {
+    const to = this.registry.byMac(mac);
+    const user = this.directory.user(session.ext);
+    if (!to || !user || this.sessions.ofExt(session.ext) !== session) return;
     const { entries, skipped } = layoutKeys(user.keys);
     for (const k of skipped) this.info(`key layout ${user.ext}: ${k.key} left out (${k.why})`);
-    // after the login-result: the phone applies a layout to a user it knows is logged in
-    this.defer(() => {
-      const to = this.registry.byMac(phone.mac);
-      if (!to || this.sessions.ofExt(user.ext) !== session) return;
-      void pushKeyLayout(this.transactions, to, entries, () => this.sessions.ofExt(user.ext) === session).then((r) => {
-        if (r.sent) this.counters.keyLayouts.sent++;
-        else this.counters.keyLayouts.failed++;
-        this.info(`key layout ${user.ext} to ${phone.mac}: ${r.sent ? `${r.blocks} block(s)` : `not sent, ${r.why}`}`);
-      });
+    void pushKeyLayout(this.transactions, to, entries, () => this.sessions.ofExt(user.ext) === session && this.registry.byMac(mac) === to).then((r) => {
+      if (r.sent) this.counters.keyLayouts.sent++;
+      else this.counters.keyLayouts.failed++;
+      this.info(`key layout ${user.ext} to ${mac}: ${r.sent ? `${r.blocks} block(s)` : `not sent, ${r.why}`}`);
     });
+  }
+
+  // ---- the cluster: a phone and a user are served by one element at a time ----
+
+  /** The phone registered with another element of the cluster: it is that element's now. */
+  leftForElsewhere(mac: string): void {
+    const phone = this.registry.byMac(mac);
+    if (!phone) return;
+    this.info(`${mac} is served by another element now: forgotten here`);
+    this.registry.remove(mac);
+    this.forgetPhone(mac);
+  }
+
+  /** `ext` logged in through another element: a session held here for it ends (login elsewhere). */
+  loggedInElsewhere(ext: string): void {
+    const s = this.sessions.ofExt(ext);
+    if (s) this.finishLogout(s, 'login-elsewhere', '', undefined);
   }
 
   private onLogoutRequest(phone: PhoneRecord, msg: LogoutRequest): Message {

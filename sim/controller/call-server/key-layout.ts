@@ -32,3 +32,8 @@ export async function pushKeyLayout(
   }
   return { sent: true, blocks: blocks.length };
 }
+
+/** The CRC-32 a phone reports in register for this layout once it has applied it (key-layout-begin's). */
+export function layoutCrc(entries: readonly KeyEntry[]): number {
+  return splitKeyLayout(encodeKeyLayout(entries)).begin.crc32;
+}

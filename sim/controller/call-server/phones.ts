@@ -37,6 +37,14 @@ export class PhoneRegistry {
     return { previous: old, evicted };
   }
 
+  /** Forgets a phone (it is served elsewhere now). */
+  remove(mac: string): void {
+    const old = this.byMacs.get(mac.toLowerCase());
+    if (!old) return;
+    this.byMacs.delete(mac.toLowerCase());
+    if (this.byAddr.get(addrOf(old)) === old.mac) this.byAddr.delete(addrOf(old));
+  }
+
   byMac(mac: string): PhoneRecord | undefined {
     return this.byMacs.get(mac.toLowerCase());
   }

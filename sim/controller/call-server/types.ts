@@ -31,6 +31,8 @@ export interface CallServerOptions {
   identity?: SecureIdentity;
   /** HOTDESK_KEYLOG: the signalling session keys, for a capture reader. */
   keyLog?: (line: string) => void;
+  /** The cluster's other elements, told when a phone registers or a user logs in here. */
+  cluster?: { phoneRegistered(element: string, mac: string): void; userLoggedIn(element: string, ext: string): void };
 }
 
 export interface PhoneInfo extends PhoneRecord {

@@ -51,7 +51,7 @@ export const keyLayout = fc.uniqueArray(keyEntry, { maxLength: 30, selector: (e)
 type ArbitraryTable = { [K in MessageType]: fc.Arbitrary<MessageOf<K>> };
 
 export const messageArbitraries: ArbitraryTable = {
-  register: fc.record({ type: fc.constant('register'), mac: macAddr, model: text, firmwareVersion: text, dn, hotdeskExt: dn, sessionToken: exactly(16) }),
+  register: fc.record({ type: fc.constant('register'), mac: macAddr, model: text, firmwareVersion: text, dn, hotdeskExt: dn, sessionToken: exactly(16), layoutCrc: u32 }),
   'key-exchange': fc.record({ type: fc.constant('key-exchange'), mac: macAddr, phoneKey: exactly(32), nonce: exactly(16) }),
   'key-exchange-ack': fc.record({
     type: fc.constant('key-exchange-ack'),

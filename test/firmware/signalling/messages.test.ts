@@ -172,7 +172,7 @@ describe('signalling messages: the encoder refuses what cannot go on the wire', 
     expect(msg({ type: 'login-begin', ext: 'a\ud800' })).toThrow(TypeError);
   });
   it('refuses a bad MAC, a bad IP, a wrong-size nonce, an unknown enum value', () => {
-    expect(msg({ type: 'register', mac: '00:08:5d:12:34', model: '', firmwareVersion: '', dn: '', hotdeskExt: '', sessionToken: new Uint8Array(16) })).toThrow(RangeError);
+    expect(msg({ type: 'register', mac: '00:08:5d:12:34', model: '', firmwareVersion: '', dn: '', hotdeskExt: '', sessionToken: new Uint8Array(16), layoutCrc: 0 })).toThrow(RangeError);
     expect(msg({ type: 'redirect', ip: '10.0.0.256', port: 1, reason: 'fail-back' })).toThrow(RangeError);
     expect(msg({ type: 'login-challenge', nonce: new Uint8Array(15) })).toThrow(RangeError);
     expect(msg({ type: 'blf-state', dn: '1', state: 'asleep' as never })).toThrow(RangeError);

@@ -112,7 +112,7 @@ function leakForms(pin: string): Uint8Array[] {
 /** Every datagram of a registration and a login, as the phone and the controller would send them. */
 function loginExchange(ext: string, pin: string, mac: string, nonce: Uint8Array): Message[] {
   return [
-    { type: 'register', mac, model: 'model', firmwareVersion: 'fw', dn: '', hotdeskExt: '', sessionToken: new Uint8Array(16) },
+    { type: 'register', mac, model: 'model', firmwareVersion: 'fw', dn: '', hotdeskExt: '', sessionToken: new Uint8Array(16), layoutCrc: 0 },
     { type: 'login-begin', ext },
     { type: 'login-challenge', nonce },
     { type: 'login', ext, hmac: pinResponse(nonce, ext, mac, pin) },

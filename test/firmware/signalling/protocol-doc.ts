@@ -87,8 +87,9 @@ const DOCS: { [K in MessageType]: Doc<K> } = {
       dn: 'The set\'s own directory number, empty when it has none.',
       hotdeskExt: 'The hot desk user logged in on the set, empty when none: a user re-homed by fail-over stays logged in.',
       sessionToken: 'With hotdeskExt: the token the cluster gave that login (login-result); a controller restores the user only with it. Zeros when none.',
+      layoutCrc: 'CRC-32 of the key layout the set shows now, 0 for none: a controller whose layout for the set or its user differs sends it again (a download a fail-over cut short is fetched anew).',
     },
-    example: { type: 'register', mac: MAC, model: '5340', firmwareVersion: '4.2.1', dn: '5000', hotdeskExt: '', sessionToken: new Uint8Array(16) },
+    example: { type: 'register', mac: MAC, model: '5340', firmwareVersion: '4.2.1', dn: '5000', hotdeskExt: '', sessionToken: new Uint8Array(16), layoutCrc: 0 },
     envelope: REQ(0x0000002a),
   },
   'key-exchange': {

@@ -72,8 +72,8 @@ export class FakePhone {
   }
 
   /** `token`: the cluster's proof of the user's login (a login-result's), as a re-homing phone sends it. */
-  register(dn = '', hotdeskExt = '', model = '5340', token: Uint8Array = new Uint8Array(16)): Promise<Message> {
-    return this.ask({ type: 'register', mac: this.mac, model, firmwareVersion: '1.0.0.1', dn, hotdeskExt, sessionToken: token });
+  register(dn = '', hotdeskExt = '', model = '5340', token: Uint8Array = new Uint8Array(16), layoutCrc = 0): Promise<Message> {
+    return this.ask({ type: 'register', mac: this.mac, model, firmwareVersion: '1.0.0.1', dn, hotdeskExt, sessionToken: token, layoutCrc });
   }
 
   /** The whole login: login-begin, then (given a challenge) the HMAC of the PIN. */
