@@ -62,6 +62,7 @@ export function boardPhone(hw: BoardHardware) {
             hw.screen.show(...shown.rows);
             hw.published.setSoftkeys(shown.softkeys);
             hw.panel.softkeys?.(shown.softkeys);
+            hw.panel.masked?.(shown.masked);
           },
           traceKey: (_, p) => hw.tracer.record({ kind: 'key', key: p.key }),
         },

@@ -44,6 +44,8 @@ export interface Panel {
   softkeys?(labels: readonly string[]): void;
   /** Every programmable key shown now (`key:N`, `pkmM:N`) with its label; keys not listed show nothing. */
   keyLabels?(keys: readonly { key: string; label: string }[]): void;
+  /** A masked entry (the PIN) has the screen (true) or not: while it does, a panel echoes no digit. */
+  masked?(masked: boolean): void;
 }
 
 /** The kinds of record the trace carries (docs/design.md, "Trace"). */

@@ -239,6 +239,9 @@ export class World implements ScenarioTarget {
         keyLabels: (keys) => {
           if (isMain) o.panel?.keyLabels?.(keys);
         },
+        masked: (masked) => {
+          if (isMain) o.panel?.masked?.(masked);
+        },
       },
       tracer: this.trace.forNode(`phone:${mac}`),
       tap,

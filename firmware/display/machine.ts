@@ -57,6 +57,8 @@ export type DisplayEvent = DisplayShow | DisplayClear | DisplayNotice | DisplayP
 export interface Shown {
   rows: string[];
   softkeys: string[];
+  /** The top layer is a masked entry (a PIN): a panel must not echo the digits typed into it. */
+  masked: boolean;
 }
 
 /** Result and notice screens stay up this long unless the notice names its own time. */
@@ -93,7 +95,7 @@ export function focusFor(layers: Partial<Record<LayerName, Layer>>, key: string,
 export function shownOf(layers: Partial<Record<LayerName, Layer>>): Shown {
   const top = topLayer(layers);
   const l = top ? layers[top] : undefined;
-  return { rows: l ? [...l.rows] : [], softkeys: l ? [...l.softkeys] : [] };
+  return { rows: l ? [...l.rows] : [], softkeys: l ? [...l.softkeys] : [], masked: !!l?.masked };
 }
 
 /** How a key is traced: `masked` when it is a digit going to a PIN entry, never the digit. */

@@ -21,6 +21,8 @@ export class TerminalPanel implements Panel {
   private lines: string[] = [];
   private readonly lamps = new Map<string, { cadence: string; origin: number }>();
   private softkeyLabels: string[] = [];
+  /** The PIN prompt has the screen: the status line says a digit was pressed, never which. */
+  private inMaskedEntry = false;
   private readonly labels = new Map<string, string>();
   private status = '';
   private prompt: string | undefined;
@@ -64,6 +66,10 @@ export class TerminalPanel implements Panel {
     this.softkeyLabels = [...labels];
   }
 
+  masked(masked: boolean): void {
+    this.inMaskedEntry = masked;
+  }
+
   keyLabels(keys: readonly { key: string; label: string }[]): void {
     this.labels.clear();
     for (const k of keys) this.labels.set(k.key, k.label);
@@ -99,7 +105,7 @@ export class TerminalPanel implements Panel {
   private press(key: string): void {
     try {
       this.o.onKey(key);
-      this.status = `pressed ${key}`;
+      this.status = `pressed ${this.inMaskedEntry && /^[0-9]$/.test(key) ? '*' : key}`;
     } catch (err) {
       this.status = err instanceof Error ? err.message : String(err);
     }

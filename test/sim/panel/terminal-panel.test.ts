@@ -49,7 +49,13 @@ describe('the terminal panel', () => {
     await waitFor('Enter Extension:', 5_000);
     tmux('send-keys', '-t', session, '5123', 'Enter');
     await waitFor('Enter PIN:', 5_000);
-    tmux('send-keys', '-t', session, '4711');
+    // digit by digit: neither the display nor the panel's status line ever shows one of them
+    for (const [i, digit] of [...'4711'].entries()) {
+      tmux('send-keys', '-t', session, digit);
+      const shown = await waitFor(`│${'*'.repeat(i + 1)} `, 5_000); // the PIN row, padded in its box
+      expect(shown).toContain('pressed *');
+      expect(shown).not.toMatch(/pressed [0-9]/);
+    }
     const masked = await waitFor('****', 5_000);
     expect(masked).not.toContain('4711');
     tmux('send-keys', '-t', session, 'Enter');
