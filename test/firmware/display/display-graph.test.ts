@@ -64,7 +64,7 @@ describe('display, model-based', () => {
       const before = i > 0 ? up(path.steps[i - 1].state) : [];
       const top = up(snap)[0];
       // the top layer is what is shown (after anything that changed the layers)
-      if (painted.length > 0) expect(painted.at(-1)).toEqual({ rows: top?.rows ?? [], softkeys: top ? [...snap.context.layers[top.name].softkeys] : [] });
+      if (painted.length > 0) expect(painted.at(-1)).toEqual({ rows: top?.rows ?? [], softkeys: top ? [...snap.context.layers[top.name].softkeys] : [], masked: top ? snap.context.layers[top.name].masked : false });
       const e = step.event;
       if (e.type === 'key') {
         const focus = before.find((layer) => takes(layer, e.key));

@@ -37,18 +37,18 @@ describe('display layers', () => {
   it('shows the top layer with anything on it, and uncovers the one below when it is cleared', () => {
     const d = display();
     d.send({ type: 'display.show', layer: 'boot', rows: ['Waiting for LAN link'] });
-    expect(d.shown()).toEqual({ rows: ['Waiting for LAN link'], softkeys: [] });
+    expect(d.shown()).toEqual({ rows: ['Waiting for LAN link'], softkeys: [], masked: false });
     d.send({ type: 'display.show', layer: 'call', rows: ['Ringing', 'Line 5000'] });
     expect(d.shown()?.rows).toEqual(['Ringing', 'Line 5000']);
     // a layer under the top one changes nothing that is seen
     d.send({ type: 'display.show', layer: 'session', rows: ['No User Logged In'], softkeys: ['login'] });
     expect(d.shown()?.rows).toEqual(['Ringing', 'Line 5000']);
     d.send({ type: 'display.clear', layer: 'call' });
-    expect(d.shown()).toEqual({ rows: ['No User Logged In'], softkeys: ['login'] });
+    expect(d.shown()).toEqual({ rows: ['No User Logged In'], softkeys: ['login'], masked: false });
     d.send({ type: 'display.clear', layer: 'session' });
     expect(d.shown()?.rows).toEqual(['Waiting for LAN link']);
     d.send({ type: 'display.clear', layer: 'boot' });
-    expect(d.shown()).toEqual({ rows: [], softkeys: [] });
+    expect(d.shown()).toEqual({ rows: [], softkeys: [], masked: false });
   });
 
   it('times a notice out to the layer below (NOTICE_MS, or the notice\'s own time; a new notice restarts it)', () => {
