@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { world } from './harness.ts';
+import { FakePhone, user, world } from './harness.ts';
 
 describe('call server: registration, heartbeat, health', () => {
   it('acks a register with the heartbeat interval, its id and time, and lists the phone', async () => {
@@ -51,5 +51,27 @@ describe('call server: registration, heartbeat, health', () => {
     const p = w.phone(1);
     await p.register();
     expect(await p.ask({ type: 'call-setup', callId: 1, line: 0, fromDn: '5000', toDn: '5001' })).toEqual({ type: 'ack', status: 'unsupported' });
+  });
+});
+
+describe('call server: a forged register from a phone\'s own address (issue "Security and reliability")', () => {
+  it('takes nothing over: the real phone keeps its registration, its PIN works and nobody is locked', async () => {
+    const w = world({ users: [user('5123', '1234')] });
+    const real = w.phone(1);
+    await real.register('5000');
+    // another host at the very same IP and port, claiming another MAC, and registering for it
+    const forger = new FakePhone(w, '00:08:5d:66:66:66', real.at, 999);
+    w.net.attach(real.at, { receive: (ip, port, b) => (real.endpoint.receive(ip, port, b), forger.endpoint.receive(ip, port, b)) });
+    expect(await forger.register('5000')).toMatchObject({ type: 'register-ack', result: 'ok' });
+    // two phones at one address: each its own session, neither evicted
+    expect(w.server.phones().map((p) => p.mac).sort()).toEqual([real.mac, forger.mac].sort());
+    expect(await real.login('5123', '1234')).toMatchObject({ code: 'ok' });
+    expect(w.server.users()).toEqual([expect.objectContaining({ ext: '5123', mac: real.mac })]);
+    // and a register for the real phone's MAC on the forger's session is refused
+    expect(await forger.ask({ type: 'register', mac: real.mac, model: '5340', firmwareVersion: '1', dn: '', hotdeskExt: '5123', sessionToken: new Uint8Array(16), layoutCrc: 0 })).toMatchObject({
+      type: 'register-ack',
+      result: 'refused',
+    });
+    expect(w.server.users()).toEqual([expect.objectContaining({ ext: '5123', mac: real.mac })]);
   });
 });
