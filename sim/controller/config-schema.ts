@@ -1,8 +1,13 @@
 // The controller's world (a contract, docs/design.md), as a JSON Schema: the same block in a
 // scenario's `controller:` and in a `--config` file. Keys are kebab-case as users write them.
 const dn = { type: 'string', pattern: '^[0-9]{1,10}$' } as const;
-const ipv4 = { type: 'string', pattern: '^(\\d{1,3})\\.(\\d{1,3})\\.(\\d{1,3})\\.(\\d{1,3})$' } as const;
-const udpEndpointText = { type: 'string', pattern: '^(\\d{1,3})\\.(\\d{1,3})\\.(\\d{1,3})\\.(\\d{1,3}):\\d{1,5}$' } as const;
+/** A dotted quad, each octet 0-255 without leading zeros ('300.1.1.1' and '01.2.3.4' are not addresses). */
+const OCTET = '(25[0-5]|2[0-4]\\d|1\\d\\d|[1-9]?\\d)';
+const IPV4_TEXT = `${OCTET}\\.${OCTET}\\.${OCTET}\\.${OCTET}`;
+export const IPV4_PATTERN = `^${IPV4_TEXT}$`;
+export const UDP_ENDPOINT_PATTERN = `^${IPV4_TEXT}:\\d{1,5}$`;
+const ipv4 = { type: 'string', pattern: IPV4_PATTERN } as const;
+const udpEndpointText = { type: 'string', pattern: UDP_ENDPOINT_PATTERN } as const;
 const version = { type: 'string', pattern: '^\\d{1,3}\\.\\d{1,3}\\.\\d{1,3}\\.\\d{1,3}$' } as const;
 const duration = { oneOf: [{ type: 'string', pattern: '^\\d+(\\.\\d+)?(ms|s|m|min|h|d)?$' }, { type: 'number', minimum: 0 }] } as const;
 const size = { oneOf: [{ type: 'string', pattern: '^\\d+\\s*([BKMbkm]|KB|KiB|MB|MiB)?$' }, { type: 'integer', minimum: 0 }] } as const;

@@ -8,7 +8,7 @@ import { parseVersion, type FirmwareVersion } from '../../firmware/boot/image-ve
 import type { MitelCarry } from '../../firmware/boot/dhcp-mitel-carrier.ts';
 import { parseDuration } from '../duration.ts';
 import { parseSize } from './firmware-store/payload.ts';
-import { CONTROLLER_SCHEMA } from './config-schema.ts';
+import { CONTROLLER_SCHEMA, IPV4_PATTERN, UDP_ENDPOINT_PATTERN } from './config-schema.ts';
 import { DEFAULT_LOCKOUT, type LockoutPolicy } from './call-server/directory-lockout.ts';
 import { SIGNALLING_PORT } from '../../firmware/signalling/messages.ts';
 
@@ -101,6 +101,8 @@ function describe(e: ErrorObject): string {
   if (e.keyword === 'additionalProperties') return `${where}: unknown field "${(e.params as { additionalProperty: string }).additionalProperty}"`;
   if (e.keyword === 'enum') return `${where} must be one of ${(e.params as { allowedValues: unknown[] }).allowedValues.map((v) => JSON.stringify(v)).join(', ')}`;
   if (e.keyword === 'pattern' && /\/pin$/.test(where)) return `${where} must be 0 to 8 digits`;
+  if (e.keyword === 'pattern' && (e.params as { pattern: string }).pattern === IPV4_PATTERN) return `${where} must be an IPv4 address`;
+  if (e.keyword === 'pattern' && (e.params as { pattern: string }).pattern === UDP_ENDPOINT_PATTERN) return `${where} must be an IPv4 address and a port`;
   return `${where} ${e.message}`;
 }
 

@@ -14,7 +14,10 @@ import { buildFirmwareStore } from './firmware-store/firmware-images.ts';
 import { expectedFirmware, memberFirmwareStore, servingStore } from './firmware-store/cluster-firmware.ts';
 import type { FirmwareVersion } from '../../firmware/boot/image-version.ts';
 import type { FirmwareStore } from './firmware-store/firmware-store.ts';
-import { ECHO_PORT, echoService, Router, ROUTER_IP } from './router.ts';
+import { ECHO_PORT, echoService, guardClock, Router, ROUTER_IP, type RouterCounters } from './router.ts';
+import type { NetCounters } from '../../firmware/link/stack.ts';
+import type { DhcpServerCounters } from './dhcp/dhcp-server.ts';
+import type { TftpServerStats } from './tftp/tftp-server.ts';
 import { TftpServer } from './tftp/tftp-server.ts';
 import { CALL_SERVER_PORT, CallServer } from './call-server/call-server.ts';
 import { Relay } from './relay/relay.ts';
@@ -53,8 +56,23 @@ export function mitelString(config: ControllerConfig, self = ROUTER_IP): string 
 }
 
 
+/** Every counter of the controller, live: what a test or a fuzzer reads after throwing frames at it. */
+export interface ControllerCounters {
+  /** The router's interfaces (link-level drops by reason: FCS, ARP, IPv4, UDP, ...). */
+  links: NetCounters[];
+  /** The router's own: no service, handler errors (services and their clock tasks), refused sends. */
+  router: RouterCounters;
+  dhcp: DhcpServerCounters;
+  tftp: TftpServerStats;
+}
+
 export class Controller {
   readonly router: Router;
+  /**
+   * The clock every service here schedules on: a task that throws is caught and counted as the router's
+   * 'handler-error' (guardClock), so nothing from the wire ends the process through a timer.
+   */
+  readonly clock: Clock;
   /** The call servers behind this router, by address: this controller's own, then its cluster peers'. */
   readonly callServers = new Map<string, CallServer>();
   private cluster?: ClusterBus;
@@ -77,8 +95,13 @@ export class Controller {
   private closed = false;
 
   constructor(private readonly o: ControllerOptions) {
-    const { config, clock } = o;
-    this.router = new Router({ clock, tracer: o.tracer, describeUdp: o.describeUdp ?? describeProtocols });
+    const { config } = o;
+    // eslint-disable-next-line prefer-const
+    let router: Router | undefined;
+    const clock = guardClock(o.clock, () => router);
+    this.clock = clock;
+    router = new Router({ clock, tracer: o.tracer, describeUdp: o.describeUdp ?? describeProtocols });
+    this.router = router;
     this.router.attach(o.link, o.tap);
     this.router.serve(ECHO_PORT, echoService);
     this.firmware = buildFirmwareStore(config.firmware, loadProfiles().values());
@@ -86,7 +109,14 @@ export class Controller {
     const carry = config.dhcp.carry === 'none' ? undefined : { mitelString: mitelString(config), carry: config.dhcp.carry };
     this.dhcp = new DhcpServer(
       { serverId: ROUTER_IP, mitel: carry, voice: config.dhcp.vlan !== undefined ? { vlan: config.dhcp.vlan, pool: VOICE_POOL } : undefined },
-      { now: () => clock.now(), send: (reply, to) => this.sendDhcp(ROUTER_IP, reply, to) },
+      {
+        now: () => clock.now(),
+        send: (reply, to) => this.sendDhcp(ROUTER_IP, reply, to),
+        onDrop: (reason, detail) => {
+          o.tracer.record({ kind: 'drop', reason: `dhcp-${reason}` });
+          if (reason === 'handler-error') o.tracer.record({ kind: 'error', message: `dhcp server: ${detail}` });
+        },
+      },
     );
     this.bareOffersLeft = config.dhcp.bareOffers;
     if (this.bareOffersLeft > 0) {
@@ -124,6 +154,10 @@ export class Controller {
         if (open) this.serveTftp(port);
         else this.unserve.get(port)?.();
       },
+      onDrop: (reason, detail) => {
+        o.tracer.record({ kind: 'drop', reason: `tftp-${reason}` });
+        if (reason === 'handler-error') o.tracer.record({ kind: 'error', message: `tftp server: ${detail}` });
+      },
       onTransferEnd: (info) => o.tracer.record({ kind: 'info', message: `tftp ${info.file} to ${info.peer.ip}: ${info.outcome}, ${info.bytesAcked} bytes` }),
     });
     this.tftp.down = config.tftp.down;
@@ -133,10 +167,15 @@ export class Controller {
     this.ready.catch((err) => o.tracer.record({ kind: 'error', message: `controller sockets: ${err instanceof Error ? err.message : err}` }));
   }
 
+  /** Every counter, live (the same objects the router, the interfaces and the servers update). */
+  get counters(): ControllerCounters {
+    return { links: this.router.interfaces.map((s) => s.counters), router: this.router.counters, dhcp: this.dhcp.counters, tftp: this.tftp.stats };
+  }
+
   private async openSockets(tftpPorts: readonly number[]): Promise<void> {
     const { config } = this.o;
     if (config.relay) {
-      const relay = await Relay.open({ router: this.router, clock: this.o.clock, tracer: this.o.tracer, config: config.relay, tftpPorts });
+      const relay = await Relay.open({ router: this.router, clock: this.clock, tracer: this.o.tracer, config: config.relay, tftpPorts });
       if (this.closed) relay.close();
       else this.relay = relay;
     }
@@ -157,7 +196,8 @@ export class Controller {
    * names them, and a killed one simply stops answering, as a controller that lost power does.
    */
   private startCallServers(): void {
-    const { config, clock } = this.o;
+    const { config } = this.o;
+    const clock = this.clock;
     const selfIp = config.identity.ip ?? ROUTER_IP;
     const members: { id: string; ip: string; firmware?: FirmwareVersion }[] = [{ id: config.identity.id, ip: selfIp }, ...config.cluster.filter((p) => p.ip !== selfIp)];
     this.members = members;

@@ -8,6 +8,7 @@ import {
   BOOTREPLY,
   BOOTREQUEST,
   FLAG_BROADCAST,
+  HTYPE_ETHERNET,
   clientMac,
   decodeDhcpMessage,
   emptyDhcpMessage,
@@ -74,6 +75,39 @@ export interface DhcpServerDeps {
   /** Milliseconds, from the simulation clock: leases expire lazily against it. */
   now: () => number;
   send: (reply: Uint8Array, to: DhcpReplyDestination) => void;
+  /** A request was dropped (counted in `counters.drops` already): the controller traces it. */
+  onDrop?: (reason: DhcpDropReason, detail: string) => void;
+}
+
+/** Why the server answered a datagram with nothing. Each is counted (DhcpServer.counters.drops). */
+export const DHCP_DROP_REASONS = [
+  'malformed', //        not a DHCP message: short, bad op, hlen > 16, bad cookie, options running past the end
+  'not-a-request', //    a BOOTREPLY on the server port
+  'bad-htype', //        hardware type other than 1 (Ethernet)
+  'bad-hlen', //         hardware address length other than 6
+  'no-message-type', //  BOOTP, or option 53 of the wrong length or value
+  'bad-option', //       option 50 (requested address) or 54 (server id) not 4 bytes
+  'no-scope', //         no pool for the VLAN or giaddr it came from
+  'pool-exhausted', //   nothing left to offer
+  'other-server', //     a REQUEST, DECLINE or RELEASE for another server
+  'not-for-server', //   a message type a client never sends (OFFER, ACK, NAK)
+  'no-lease', //         RELEASE or RENEW of a lease we do not hold, or a REQUEST with nothing to go on
+  'handler-error', //    the engine threw anyway (a bug): caught, counted, and the server keeps serving
+] as const;
+export type DhcpDropReason = (typeof DHCP_DROP_REASONS)[number];
+
+export interface DhcpServerCounters {
+  /** Datagrams given to receive(). */
+  received: number;
+  offers: number;
+  /** ACKs to REQUESTs and INFORMs. */
+  acks: number;
+  naks: number;
+  declines: number;
+  releases: number;
+  drops: Record<DhcpDropReason, number>;
+  /** The sum of `drops`: received = offers + acks + naks + declines + releases + dropped. */
+  dropped: number;
 }
 
 /** What the datagram's arrival looked like: the 802.1Q VLAN id it carried (absent: untagged). */
@@ -128,6 +162,16 @@ function sameSubnet(a: number, b: number, mask: number): boolean {
 }
 
 export class DhcpServer {
+  readonly counters: DhcpServerCounters = {
+    received: 0,
+    offers: 0,
+    acks: 0,
+    naks: 0,
+    declines: 0,
+    releases: 0,
+    drops: Object.fromEntries(DHCP_DROP_REASONS.map((r) => [r, 0])) as Record<DhcpDropReason, number>,
+    dropped: 0,
+  };
   private readonly scopes: Scope[] = [];
   private readonly voiceVlan?: number;
   private readonly leaseSeconds: number;
@@ -171,15 +215,68 @@ export class DhcpServer {
     );
   }
 
+  /** Total: whatever the bytes, an outcome comes back and is counted; nothing is thrown. */
   receive(datagram: Uint8Array, arrival: DhcpArrival = {}): DhcpServerOutcome {
+    this.counters.received++;
+    let outcome: DhcpServerOutcome;
+    this.dropReason = 'handler-error';
+    try {
+      outcome = this.handle(datagram, arrival);
+    } catch (err) {
+      outcome = this.ignored('handler-error', `handler threw: ${err instanceof Error ? err.message : String(err)}`);
+    }
+    const c = this.counters;
+    switch (outcome.action) {
+      case 'offer':
+        c.offers++;
+        break;
+      case 'ack':
+        c.acks++;
+        break;
+      case 'nak':
+        c.naks++;
+        break;
+      case 'declined':
+        c.declines++;
+        break;
+      case 'released':
+        c.releases++;
+        break;
+      case 'ignored': {
+        const reason = this.dropReason;
+        c.drops[reason]++;
+        c.dropped++;
+        this.deps.onDrop?.(reason, outcome.reason);
+        break;
+      }
+    }
+    return outcome;
+  }
+
+  /** Why the datagram in hand is being ignored: set with the outcome by ignored(). */
+  private dropReason: DhcpDropReason = 'handler-error';
+
+  private ignored(drop: DhcpDropReason, reason: string): DhcpServerOutcome {
+    this.dropReason = drop;
+    return { action: 'ignored', reason };
+  }
+
+  private handle(datagram: Uint8Array, arrival: DhcpArrival): DhcpServerOutcome {
     const decoded = decodeDhcpMessage(datagram);
-    if (!decoded.ok) return { action: 'ignored', reason: decoded.reason };
+    if (!decoded.ok) return this.ignored('malformed', decoded.reason);
     const msg = decoded.msg;
-    if (msg.op !== BOOTREQUEST) return { action: 'ignored', reason: 'not a request' };
+    if (msg.op !== BOOTREQUEST) return this.ignored('not-a-request', 'not a request');
+    // Ethernet only: the reply goes to chaddr, which must be a 6-byte MAC (RFC 2131 2, RFC 1700).
+    if (msg.htype !== HTYPE_ETHERNET) return this.ignored('bad-htype', `htype ${msg.htype} is not Ethernet`);
+    if (msg.hlen !== 6) return this.ignored('bad-hlen', `hlen ${msg.hlen} is not 6`);
     const type = getMessageType(msg);
-    if (type === undefined) return { action: 'ignored', reason: 'BOOTP without a DHCP message type' };
+    if (type === undefined) return this.ignored('no-message-type', 'BOOTP without a DHCP message type');
+    for (const [code, name] of [[DhcpOptionCode.RequestedIp, 'requested address'], [DhcpOptionCode.ServerId, 'server id']] as const) {
+      const data = findOption(msg.options, code);
+      if (data !== undefined && data.length !== 4) return this.ignored('bad-option', `option ${code} (${name}) of ${data.length} bytes`);
+    }
     const scope = this.scopeFor(msg, arrival);
-    if (!scope) return { action: 'ignored', reason: `no scope for vlan ${arrival.vlan ?? '-'} giaddr ${msg.giaddr}` };
+    if (!scope) return this.ignored('no-scope', `no scope for vlan ${arrival.vlan ?? '-'} giaddr ${msg.giaddr}`);
     const mac = clientMac(msg);
     switch (type) {
       case DhcpMessageType.Discover:
@@ -193,7 +290,7 @@ export class DhcpServer {
       case DhcpMessageType.Inform:
         return this.inform(scope, msg, mac);
       default:
-        return { action: 'ignored', reason: `${messageTypeName(type)} is not for a server` };
+        return this.ignored('not-for-server', `${messageTypeName(type)} is not for a server`);
     }
   }
 
@@ -239,7 +336,7 @@ export class DhcpServer {
       return undefined;
     };
     const addr = pick();
-    if (addr === undefined) return { action: 'ignored', reason: `${scope.name} pool exhausted` };
+    if (addr === undefined) return this.ignored('pool-exhausted', `${scope.name} pool exhausted`);
     this.hold(scope, mac, addr, 'offered', this.config.offerHoldSeconds ?? 60);
     this.reply(scope, msg, DhcpMessageType.Offer, formatIpv4(addr));
     return { action: 'offer', ip: formatIpv4(addr), scope: scope.name, mac };
@@ -256,7 +353,7 @@ export class DhcpServer {
           scope.byIp.delete(mine.ip);
           scope.byMac.delete(mac);
         }
-        return { action: 'ignored', reason: `client chose server ${serverId}` };
+        return this.ignored('other-server', `client chose server ${serverId}`);
       }
       const want = requested ?? msg.ciaddr;
       if (mine && formatIpv4(mine.ip) === want && (mine.state === 'offered' || mine.state === 'bound') && this.available(scope, mine.ip, mac)) {
@@ -276,9 +373,9 @@ export class DhcpServer {
       const c = parseIpv4(msg.ciaddr)!;
       if (mine && mine.ip === c && (mine.state === 'bound' || mine.state === 'offered') && this.available(scope, c, mac)) return this.ack(scope, msg, mac, c);
       if (sameSubnet(c, scope.first, scope.mask)) return this.nak(scope, msg, mac, `no lease of ${msg.ciaddr} for ${mac}`);
-      return { action: 'ignored', reason: `${msg.ciaddr} is not ours` };
+      return this.ignored('no-lease', `${msg.ciaddr} is not ours`);
     }
-    return { action: 'ignored', reason: 'REQUEST with neither server id, requested address nor ciaddr' };
+    return this.ignored('no-lease', 'REQUEST with neither server id, requested address nor ciaddr');
   }
 
   private ack(scope: Scope, msg: DhcpMessage, mac: string, addr: number): DhcpServerOutcome {
@@ -294,10 +391,10 @@ export class DhcpServer {
 
   private decline(scope: Scope, msg: DhcpMessage, mac: string): DhcpServerOutcome {
     const serverId = getServerId(msg);
-    if (serverId !== undefined && serverId !== this.config.serverId) return { action: 'ignored', reason: 'DECLINE for another server' };
+    if (serverId !== undefined && serverId !== this.config.serverId) return this.ignored('other-server', 'DECLINE for another server');
     const requested = getRequestedIp(msg);
     const r = requested === undefined ? undefined : parseIpv4(requested);
-    if (r === undefined) return { action: 'ignored', reason: 'DECLINE without a requested address' };
+    if (r === undefined) return this.ignored('bad-option', 'DECLINE without a requested address');
     // Someone else answers ARP for this address: keep it out of the pool for a while.
     this.hold(scope, mac, r, 'declined', this.config.declineHoldSeconds ?? 3_600);
     scope.byMac.delete(mac);
@@ -306,9 +403,9 @@ export class DhcpServer {
 
   private release(scope: Scope, msg: DhcpMessage, mac: string): DhcpServerOutcome {
     const serverId = getServerId(msg);
-    if (serverId !== undefined && serverId !== this.config.serverId) return { action: 'ignored', reason: 'RELEASE for another server' };
+    if (serverId !== undefined && serverId !== this.config.serverId) return this.ignored('other-server', 'RELEASE for another server');
     const mine = scope.byMac.get(mac);
-    if (!mine || formatIpv4(mine.ip) !== msg.ciaddr) return { action: 'ignored', reason: `no lease of ${msg.ciaddr} for ${mac}` };
+    if (!mine || formatIpv4(mine.ip) !== msg.ciaddr) return this.ignored('no-lease', `no lease of ${msg.ciaddr} for ${mac}`);
     // Remembered, so the same client gets the same address back (RFC 2131 4.3.1).
     mine.state = 'released';
     mine.expiresAt = this.deps.now();

@@ -15,6 +15,7 @@ import {
   TFTP_ERROR,
   decodeTftp,
   encodeTftp,
+  isKnownOption,
   type OptionName,
   type TftpOptions,
   type TftpRequest,
@@ -47,8 +48,41 @@ export interface TftpServerConfig {
   maxWindowsize?: number;
   /** A TID opened or closed: lets a router deliver datagrams for it. */
   onTid?(port: number, open: boolean): void;
+  /** A datagram (or an option in one) was dropped, already counted in `stats.drops`: for the trace. */
+  onDrop?(reason: TftpDropReason, detail: string): void;
   /** One line per transfer when it ends, for the controller's trace. */
   onTransferEnd?(info: { peer: TftpPeer; file: string; outcome: TftpTransferOutcome; bytesAcked: number }): void;
+}
+
+/** Why a datagram was not acted on (or a request refused). Each is counted in TftpServerStats.drops. */
+export const TFTP_DROP_REASONS = [
+  'malformed', //          not a TFTP packet: no or unknown opcode, strings without NUL, an option without a value
+  'closed-port', //        to a port that is neither listening nor a live transfer
+  'no-transfer', //        DATA, ACK, ERROR or OACK on a listening port
+  'write-refused', //      a WRQ (read-only server): answered with ERROR 2
+  'bad-mode', //           a mode other than octet: answered with ERROR 4
+  'bad-name', //           a name that climbs out of the store (.., absolute, backslash), has control characters or is over 255 bytes: ERROR 2
+  'not-found', //          no such file: ERROR 1
+  'bad-option', //         a known option with an out-of-range value (one per option): ignored, the transfer goes on without it
+  'duplicate-request', //  an RRQ from a client already being served that file
+  'unknown-tid', //        a transfer's port from another peer: answered with ERROR 5
+  'unexpected-op', //      a packet other than ACK or ERROR on a transfer
+  'ack-out-of-window', //  an ACK for a block never sent, or not 0 while the OACK waits
+  'handler-error', //      the server threw anyway (a bug): caught, counted, and the server keeps serving
+] as const;
+export type TftpDropReason = (typeof TFTP_DROP_REASONS)[number];
+
+/** The longest file name the server looks up. */
+const MAX_NAME = 255;
+
+/** Why `name` must not reach the lookup, or undefined for a plain name. */
+function badName(name: string): string | undefined {
+  if (name.length > MAX_NAME) return `name of ${name.length} bytes`;
+  // eslint-disable-next-line no-control-regex
+  if (/[\x00-\x1f\x7f]/.test(name)) return 'control character in the name';
+  if (name.startsWith('/') || name.includes('\\')) return 'absolute name or backslash';
+  if (name.split('/').some((part) => part === '..')) return '.. in the name';
+  return undefined;
 }
 
 export interface TftpServerStats {
@@ -61,6 +95,9 @@ export interface TftpServerStats {
   completed: number;
   failed: number;
   refused: number;
+  drops: Record<TftpDropReason, number>;
+  /** The sum of `drops`. */
+  dropped: number;
 }
 
 interface Transfer {
@@ -102,6 +139,8 @@ export class TftpServer {
     completed: 0,
     failed: 0,
     refused: 0,
+    drops: Object.fromEntries(TFTP_DROP_REASONS.map((r) => [r, 0])) as Record<TftpDropReason, number>,
+    dropped: 0,
   };
 
   private readonly listening: ReadonlySet<number>;
@@ -121,18 +160,34 @@ export class TftpServer {
     return this.listening.has(port) || this.byTid.has(port);
   }
 
-  /** One datagram from `from`, addressed to our `toPort`. */
+  /** One datagram from `from`, addressed to our `toPort`. Total: whatever the bytes, nothing is thrown. */
   receive(from: TftpPeer, toPort: number, bytes: Uint8Array): void {
     if (this.down) return;
+    try {
+      this.handle(from, toPort, bytes);
+    } catch (err) {
+      this.drop('handler-error', `handler threw: ${err instanceof Error ? err.message : String(err)}`);
+    }
+  }
+
+  private handle(from: TftpPeer, toPort: number, bytes: Uint8Array): void {
     const transfer = this.byTid.get(toPort);
     if (transfer) return this.onTransferPacket(transfer, from, bytes);
-    if (!this.listening.has(toPort)) return; // a closed port: a real host would answer ICMP, we stay quiet
+    // a closed port: a real host would answer ICMP, we stay quiet
+    if (!this.listening.has(toPort)) return this.drop('closed-port', `port ${toPort}`);
     const decoded = decodeTftp(bytes);
-    if (!decoded.ok) return;
+    if (!decoded.ok) return this.drop('malformed', decoded.reason);
     const p = decoded.packet;
     if (p.op === 'RRQ') this.onReadRequest(from, p);
-    else if (p.op === 'WRQ') this.refuse(from, TFTP_ERROR.accessViolation, 'Access violation: read-only server');
-    // DATA, ACK, ERROR, OACK on a listening port belong to no transfer: dropped
+    else if (p.op === 'WRQ') this.refuse(from, TFTP_ERROR.accessViolation, 'Access violation: read-only server', 'write-refused');
+    // DATA, ACK, ERROR, OACK on a listening port belong to no transfer
+    else this.drop('no-transfer', `${p.op} on port ${toPort}`);
+  }
+
+  private drop(reason: TftpDropReason, detail: string): void {
+    this.stats.drops[reason]++;
+    this.stats.dropped++;
+    this.cfg.onDrop?.(reason, detail);
   }
 
   /** Ends every transfer and its timer (the controller is shutting down). */
@@ -145,14 +200,17 @@ export class TftpServer {
 
   private onReadRequest(from: TftpPeer, req: TftpRequest): void {
     for (const t of this.byTid.values()) {
-      if (t.peer.ip === from.ip && t.peer.port === from.port && t.file === req.file) return;
+      if (t.peer.ip === from.ip && t.peer.port === from.port && t.file === req.file) return this.drop('duplicate-request', req.file);
     }
     if (req.mode !== 'octet') {
       // netascii would change the bytes and the size; phones only ever load binaries
-      return this.refuse(from, TFTP_ERROR.illegalOperation, `Mode ${req.mode} not supported, use octet`);
+      return this.refuse(from, TFTP_ERROR.illegalOperation, `Mode ${req.mode === 'netascii' || req.mode === 'mail' ? req.mode : 'other than octet'} not supported, use octet`, 'bad-mode');
     }
+    const bad = badName(req.file);
+    if (bad) return this.refuse(from, TFTP_ERROR.accessViolation, 'Access violation', 'bad-name', bad);
     const data = this.cfg.lookup(req.file);
-    if (!data) return this.refuse(from, TFTP_ERROR.fileNotFound, 'File not found');
+    if (!data) return this.refuse(from, TFTP_ERROR.fileNotFound, 'File not found', 'not-found');
+    for (const o of req.others) if (isKnownOption(o.name)) this.drop('bad-option', `${o.name} out of range`);
 
     const accepted = this.acceptOptions(req.options, data.length);
     const blksize = accepted.blksize ?? DEFAULT_BLKSIZE;
@@ -199,8 +257,9 @@ export class TftpServer {
   }
 
   /** An ERROR answer to a request, from a one-off port as RFC 1350 has every reply come from a new TID. */
-  private refuse(to: TftpPeer, code: number, message: string): void {
+  private refuse(to: TftpPeer, code: number, message: string, reason: TftpDropReason, detail = message): void {
     this.stats.refused++;
+    this.drop(reason, detail);
     this.sendRaw(this.newTid(), to, encodeTftp({ op: 'ERROR', code, message }));
   }
 
@@ -216,18 +275,19 @@ export class TftpServer {
 
   private onTransferPacket(t: Transfer, from: TftpPeer, bytes: Uint8Array): void {
     const decoded = decodeTftp(bytes);
-    if (!decoded.ok) return;
+    if (!decoded.ok) return this.drop('malformed', decoded.reason);
     const p = decoded.packet;
     if (from.ip !== t.peer.ip || from.port !== t.peer.port) {
+      this.drop('unknown-tid', `${p.op} from another peer on port ${t.tid}`);
       if (p.op !== 'ERROR') {
         this.sendRaw(t.tid, from, encodeTftp({ op: 'ERROR', code: TFTP_ERROR.unknownTid, message: 'Unknown transfer ID' }));
       }
       return;
     }
     if (p.op === 'ERROR') return this.end(t, 'client-error');
-    if (p.op !== 'ACK') return;
+    if (p.op !== 'ACK') return this.drop('unexpected-op', `${p.op} on transfer port ${t.tid}`);
     if (t.oack) {
-      if (p.block !== 0) return;
+      if (p.block !== 0) return this.drop('ack-out-of-window', `ACK ${p.block} while the OACK waits`);
       t.oack = undefined;
       t.retries = 0;
       return this.sendWindow(t, 1);
@@ -237,7 +297,8 @@ export class TftpServer {
       this.stats.duplicateAcks++; // the block before the window: already answered, or the timer will
       return;
     }
-    if (advance > t.sentUpTo - t.base) return; // behind the window (a late ACK) or never sent: noise
+    // behind the window (a late ACK) or never sent: noise
+    if (advance > t.sentUpTo - t.base) return this.drop('ack-out-of-window', `ACK ${p.block} outside ${t.base}..${t.sentUpTo}`);
     t.base += advance;
     t.retries = 0;
     if (t.base >= t.lastBlock) return this.end(t, 'done');
