@@ -1,5 +1,6 @@
 // The `hotdesk` command (docs/design.md "CLI", a contract). Each subcommand parses its own options; any
-// error is one clear line on stderr and a non-zero exit (2 for bad usage or a bad file).
+// error is one clear line on stderr and a non-zero exit (2 for bad usage or a bad file, 3 for a port that
+// cannot be opened or is gone for good).
 import { parseArgs, type ParseArgsConfig } from 'node:util';
 import { commandProfiles } from './commands/profiles.ts';
 import { commandRun } from './commands/run.ts';
@@ -7,6 +8,8 @@ import { commandSim, commandPhone, commandController } from './commands/sim.ts';
 import { UsageError } from './commands/usage.ts';
 import { ConfigError } from './controller/config.ts';
 import { ProfileError, UnknownProfileError } from './profiles.ts';
+import { SerialPortError } from './wire/serial-link.ts';
+import { PORT_GIVE_UP_MS, REOPEN_FIRST_MS, REOPEN_MAX_MS } from './wire/reopening-link.ts';
 
 interface Command {
   summary: string;
@@ -26,24 +29,33 @@ const RUN_OPTIONS = {
   help: { type: 'boolean', short: 'h' },
 } as const;
 
+const PORT_HELP = `
+
+A port that goes away (unplugged, socat stopped) is reopened with backoff (${REOPEN_FIRST_MS} ms doubling to
+${REOPEN_MAX_MS / 1000} s), with one line on stderr when it is lost and one when it is back. One gone longer than
+--port-timeout (default ${PORT_GIVE_UP_MS / 1000}s) ends the command with exit 3.`;
+
 const COMMANDS: Record<string, Command> = {
   sim: {
     summary: 'a phone and its controller, with the panel',
     usage: `hotdesk sim [--profile M] [--config F] [--link mock|pty|PATH|PATH,PATH] [--trace F] [--pcap F]
-            [--realtime] [--for DURATION] [--headless] [--seed N] [--trace-lamps] [--flash F]`,
-    options: { ...RUN_OPTIONS, profile: { type: 'string' }, config: { type: 'string' }, link: { type: 'string' }, headless: { type: 'boolean' }, flash: { type: 'string' } },
+            [--realtime] [--for DURATION] [--headless] [--seed N] [--trace-lamps] [--flash F]
+            [--port-timeout DURATION]${PORT_HELP}`,
+    options: { ...RUN_OPTIONS, profile: { type: 'string' }, config: { type: 'string' }, link: { type: 'string' }, headless: { type: 'boolean' }, flash: { type: 'string' }, 'port-timeout': { type: 'string' } },
     run: commandSim,
   },
   phone: {
     summary: 'the phone firmware alone on a serial port (a controller at the far end)',
-    usage: 'hotdesk phone --port PATH [--profile M] [--trace F] [--pcap F] [--for DURATION] [--headless] [--flash F]',
-    options: { ...RUN_OPTIONS, port: { type: 'string' }, profile: { type: 'string' }, headless: { type: 'boolean' }, flash: { type: 'string' }, baud: { type: 'string' } },
+    usage: `hotdesk phone --port PATH [--profile M] [--baud N] [--trace F] [--pcap F] [--for DURATION]
+            [--headless] [--flash F] [--seed N] [--trace-lamps] [--realtime] [--port-timeout DURATION]${PORT_HELP}`,
+    options: { ...RUN_OPTIONS, port: { type: 'string' }, profile: { type: 'string' }, headless: { type: 'boolean' }, flash: { type: 'string' }, baud: { type: 'string' }, 'port-timeout': { type: 'string' } },
     run: commandPhone,
   },
   controller: {
     summary: 'the controller alone on a serial port (a phone at the far end)',
-    usage: 'hotdesk controller --port PATH [--config F] [--trace F] [--pcap F] [--for DURATION]',
-    options: { ...RUN_OPTIONS, port: { type: 'string' }, config: { type: 'string' }, baud: { type: 'string' } },
+    usage: `hotdesk controller --port PATH [--config F] [--baud N] [--trace F] [--pcap F] [--for DURATION]
+            [--seed N] [--realtime] [--port-timeout DURATION]${PORT_HELP}`,
+    options: { ...RUN_OPTIONS, port: { type: 'string' }, config: { type: 'string' }, baud: { type: 'string' }, 'port-timeout': { type: 'string' } },
     run: commandController,
   },
   run: {
@@ -107,6 +119,8 @@ export async function main(argv: string[]): Promise<number> {
   } catch (err) {
     const message = err instanceof Error ? err.message : String(err);
     process.stderr.write(`hotdesk ${name}: ${message.split('\n')[0]}\n`);
+    // a port that cannot be opened is the environment's (3)
+    if (err instanceof SerialPortError) return 3;
     // bad usage and bad files are the caller's to fix (2); anything else is a failure of the run (1)
     const usage =
       err instanceof UsageError ||

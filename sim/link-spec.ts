@@ -1,12 +1,15 @@
 // What `--link` says (docs/design.md "CLI"): the mock wire, a socat pty pair made for the run, two ports
 // (phone first), or one port with the phone on it and a device or another process at the far end.
 import { UsageError } from './commands/usage.ts';
+import type { PortRecovery } from './wire/reopening-link.ts';
 
 export type LinkSpec =
   | { kind: 'mock' }
   | { kind: 'pty' }
-  | { kind: 'ports'; phone: string; controller: string }
-  | { kind: 'port'; phone: string };
+  | { kind: 'ports'; phone: string; controller: string; recovery?: PortRecovery }
+  | { kind: 'port'; phone: string; recovery?: PortRecovery };
+// `recovery`: the commands that run on ports (phone, controller, sim) reopen a lost port with backoff
+// (sim/wire/reopening-link.ts) and give up after --port-timeout; without it (run) a lost port stays lost.
 
 export function parseLinkSpec(text: string | undefined): LinkSpec {
   if (text === undefined || text === 'mock') return { kind: 'mock' };

@@ -5,6 +5,7 @@ import type { SeededRandom } from '../firmware/random.ts';
 import type { LinkSpec } from './link-spec.ts';
 import { MockWire, type MockWireOptions } from './wire/mock-wire.ts';
 import { makePtyPair } from './wire/pty.ts';
+import { openReopeningSerialLink } from './wire/reopening-link.ts';
 import { openSerialLink } from './wire/serial-link.ts';
 
 export type Closers = (() => void | Promise<void>)[];
@@ -48,7 +49,9 @@ export async function openCable(kind: 'mock' | 'pty', o: LinkOptions, closers: C
 /** The ends `--link` names, for the ends this command runs (both, or the phone or controller alone). */
 export async function openLinks(spec: LinkSpec, ends: 'both' | 'phone' | 'controller', o: LinkOptions, closers: Closers): Promise<LinkEnds> {
   const port = async (path: string) => {
-    const link = await openSerialLink(path, o.baud);
+    // a command's ports come back when unplugged and replugged (the spec says how to report and when to give up)
+    const recovery = spec.kind === 'ports' || spec.kind === 'port' ? spec.recovery : undefined;
+    const link = recovery ? await openReopeningSerialLink(path, { ...recovery, baud: o.baud }) : await openSerialLink(path, o.baud);
     closers.push(() => link.close());
     return link;
   };

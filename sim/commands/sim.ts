@@ -11,8 +11,14 @@ import { TerminalPanel } from '../panel/terminal.ts';
 import { LogPanel } from '../panel/log-panel.ts';
 import { requireString, UsageError } from './usage.ts';
 import { loadControllerConfig } from '../controller/config.ts';
+import { PORT_GIVE_UP_MS, type PortRecovery } from '../wire/reopening-link.ts';
+
+/** Exit code of a command whose port is gone for good (docs/design.md "CLI": 3, the environment). */
+export const EXIT_ENVIRONMENT = 3;
 
 interface RunOptions {
+  /** The command's name, for its stderr lines. */
+  name: string;
   profile: string;
   link: LinkSpec;
   ends: 'both' | 'phone' | 'controller';
@@ -41,6 +47,22 @@ function baudOption(values: Record<string, unknown>): number | undefined {
   return n;
 }
 
+/**
+ * What the command does when one of its ports goes away: one line on stderr when it is lost and one when
+ * it is back (sim/wire/reopening-link.ts reopens it with backoff), and a stop once it has been gone for
+ * --port-timeout (default PORT_GIVE_UP_MS). Only ports get it: the mock wire and `--link pty` are ours.
+ */
+function withRecovery(link: LinkSpec, name: string, values: Record<string, unknown>, gone: (err: Error) => void): LinkSpec {
+  const giveUpMs = durationOption(values, 'port-timeout') ?? PORT_GIVE_UP_MS;
+  if (link.kind !== 'port' && link.kind !== 'ports') return link;
+  const recovery: PortRecovery = {
+    log: (line) => process.stderr.write(`hotdesk ${name}: ${line}\n`),
+    onGone: gone,
+    giveUpMs,
+  };
+  return { ...link, recovery };
+}
+
 async function runWorld(o: RunOptions): Promise<number> {
   const forMs = durationOption(o.values, 'for');
   const headless = !!o.values.headless || o.ends === 'controller';
@@ -51,6 +73,11 @@ async function runWorld(o: RunOptions): Promise<number> {
   const profile = loadProfile(o.profile);
   let stopped = false;
   const stop = () => (stopped = true);
+  let gone: Error | undefined; // the first port that did not come back
+  const link = withRecovery(o.link, o.name, o.values, (err) => {
+    gone ??= err;
+    stop();
+  });
   let world: World | undefined;
   const terminal = interactive
     ? new TerminalPanel({
@@ -66,7 +93,7 @@ async function runWorld(o: RunOptions): Promise<number> {
   const panel = terminal ?? (headless ? undefined : new LogPanel(() => clock.now()));
   world = await World.build({
     profile: o.profile,
-    link: o.link,
+    link,
     clock,
     ends: o.ends,
     panel,
@@ -93,19 +120,23 @@ async function runWorld(o: RunOptions): Promise<number> {
     process.off('SIGTERM', stop);
     await world.close();
   }
+  if (gone) {
+    process.stderr.write(`hotdesk ${o.name}: ${gone.message}\n`);
+    return EXIT_ENVIRONMENT;
+  }
   return 0;
 }
 
 export async function commandSim(values: Record<string, unknown>): Promise<number> {
-  return runWorld({ profile: String(values.profile ?? '5340'), link: parseLinkSpec(values.link as string | undefined), ends: 'both', values });
+  return runWorld({ name: 'sim', profile: String(values.profile ?? '5340'), link: parseLinkSpec(values.link as string | undefined), ends: 'both', values });
 }
 
 export async function commandPhone(values: Record<string, unknown>): Promise<number> {
   const port = requireString(values, 'port');
-  return runWorld({ profile: String(values.profile ?? '5340'), link: { kind: 'port', phone: port }, ends: 'phone', values });
+  return runWorld({ name: 'phone', profile: String(values.profile ?? '5340'), link: { kind: 'port', phone: port }, ends: 'phone', values });
 }
 
 export async function commandController(values: Record<string, unknown>): Promise<number> {
   const port = requireString(values, 'port');
-  return runWorld({ profile: String(values.profile ?? '5340'), link: { kind: 'port', phone: port }, ends: 'controller', values });
+  return runWorld({ name: 'controller', profile: String(values.profile ?? '5340'), link: { kind: 'port', phone: port }, ends: 'controller', values });
 }

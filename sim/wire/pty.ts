@@ -18,6 +18,9 @@ export interface PtyPairOptions {
   socat?: string;
   /** How long socat may take to set the pair up (real time, default 5000 ms). */
   timeoutMs?: number;
+  /** Where to put the two links (default: fresh names in the temp dir). The same paths again make a
+   *  replugged cable: socat stopped and started anew, as the replug test does. */
+  paths?: { a: string; b: string };
 }
 
 let pairCount = 0; // unique link names, so several pairs (and several processes) coexist
@@ -25,8 +28,8 @@ let pairCount = 0; // unique link names, so several pairs (and several processes
 export function makePtyPair(options: PtyPairOptions = {}): Promise<PtyPair> {
   const { socat = 'socat', timeoutMs = 5000 } = options;
   const stem = join(tmpdir(), `hotdesk-pty-${process.pid}-${++pairCount}`);
-  const a = `${stem}-a`;
-  const b = `${stem}-b`;
+  const a = options.paths?.a ?? `${stem}-a`;
+  const b = options.paths?.b ?? `${stem}-b`;
   const child = spawn(socat, ['-d', '-d', `pty,raw,echo=0,link=${a}`, `pty,raw,echo=0,link=${b}`], {
     stdio: ['ignore', 'ignore', 'pipe'],
   });

@@ -40,13 +40,16 @@ export interface SerialLinkOptions {
   maxQueuedBytes?: number;
 }
 
+/** A port that cannot be opened or is gone: the environment, not the run (the CLI exits 3). */
+export class SerialPortError extends Error {}
+
 export async function openSerialLink(path: string, baud = 115200, options: SerialLinkOptions = {}): Promise<SerialLink> {
   let port: SerialPort;
   try {
     port = new SerialPort({ path, baudRate: baud, autoOpen: false });
     await new Promise<void>((resolve, reject) => port.open((err) => (err ? reject(err) : resolve())));
   } catch (err) {
-    throw new Error(`cannot open serial port ${path}: ${(err as Error).message}`);
+    throw new SerialPortError(`cannot open serial port ${path}: ${(err as Error).message}`);
   }
   return new OpenSerialLink(path, port, options);
 }
