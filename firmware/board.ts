@@ -37,6 +37,8 @@ export interface BoardHardware {
   clusterKeys: readonly TrustedKey[];
   /** HOTDESK_KEYLOG: the signalling session keys, for a capture reader. */
   keyLog?: (line: string) => void;
+  /** Entropy for the signalling session keys (the OS's, bound by the world). */
+  entropy?: (n: number) => Uint8Array;
 }
 
 /** The phone's root machine with every named effect bound to this boot's hardware. */
@@ -89,6 +91,7 @@ export function boardPhone(hw: BoardHardware) {
                 mac: hw.stack.mac,
                 clusterKeys: hw.clusterKeys,
                 keyLog: hw.keyLog,
+                entropy: hw.entropy,
               }),
             },
           }),

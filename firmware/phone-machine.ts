@@ -271,6 +271,8 @@ export const phoneMachine = setup({
               };
             },
           },
+          // fresh in-service actors start with nobody logged in
+          entry: assign({ userPresent: false }),
           exit: [
             { type: 'clearLayer', params: { layer: 'notice' } },
             { type: 'clearLayer', params: { layer: 'call' } },

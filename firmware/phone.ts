@@ -30,6 +30,8 @@ export interface PhoneOptions {
   clusterKeys: readonly TrustedKey[];
   /** Where signalling session keys are written (HOTDESK_KEYLOG), as SSLKEYLOGFILE does for TLS. */
   keyLog?: (line: string) => void;
+  /** Entropy for the signalling session keys: a real source, never the seed (see SecureEndpoint). */
+  entropy?: (n: number) => Uint8Array;
   panel: Panel;
   tracer: Tracer;
   tap?: FrameTap;
@@ -144,6 +146,7 @@ export class Phone {
       published: this.published,
       clusterKeys: this.o.clusterKeys,
       keyLog: this.o.keyLog,
+      entropy: this.o.entropy,
     });
     const actor = createActor(machine, {
       clock: this.o.clock,

@@ -1,6 +1,7 @@
 // Builds the phone's world for one run: the clock, the link (mock wire, pty pair or real ports), the
 // phone firmware on one end and the controller on the other, with trace and capture attached. The CLI,
 // the scenario runner, tests and benchmarks all build worlds here, so they run the same parts.
+import { osEntropy } from './entropy.ts';
 import { VirtualClock } from '../firmware/clock.ts';
 import { describeProtocolsWith } from '../firmware/describe.ts';
 import { KeyLogReader } from '../firmware/signalling/secure/keylog.ts';
@@ -225,6 +226,8 @@ export class World implements ScenarioTarget {
       trustedKeys: [devTrustedKey()],
       clusterKeys: [devClusterTrustedKey()],
       keyLog: this.keyLog,
+      // session keys from the OS, never from the seed: a run replays, its keys do not
+      entropy: osEntropy,
       panel: {
         display: (lines) => {
           unit.log.push([...lines]);

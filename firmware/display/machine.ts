@@ -95,7 +95,9 @@ export function focusFor(layers: Partial<Record<LayerName, Layer>>, key: string,
 export function shownOf(layers: Partial<Record<LayerName, Layer>>): Shown {
   const top = topLayer(layers);
   const l = top ? layers[top] : undefined;
-  return { rows: l ? [...l.rows] : [], softkeys: l ? [...l.softkeys] : [], masked: !!l?.masked };
+  // masked when a digit typed now would go to a masked entry, even under a layer that covers it (a ring)
+  const digitTo = focusFor(layers, '0');
+  return { rows: l ? [...l.rows] : [], softkeys: l ? [...l.softkeys] : [], masked: !!(digitTo && layers[digitTo]?.masked) };
 }
 
 /** How a key is traced: `masked` when it is a digit going to a PIN entry, never the digit. */

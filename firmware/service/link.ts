@@ -31,6 +31,8 @@ export interface SignallingHardware {
   clusterKeys: readonly TrustedKey[];
   /** Session keys for a capture reader (HOTDESK_KEYLOG), as SSLKEYLOGFILE does for TLS. */
   keyLog?: (line: string) => void;
+  /** Entropy for the session keys (the OS's); without it the seeded Random, for replayable tests only. */
+  entropy?: (n: number) => Uint8Array;
 }
 
 export interface SignallingLinkInput {
@@ -52,6 +54,7 @@ export function signallingLinkLogic(hw: SignallingHardware) {
       mac: hw.mac,
       trustedKeys: hw.clusterKeys,
       keyLog: hw.keyLog,
+      entropy: hw.entropy,
       transport: { send: hw.send },
       clock: hw.clock,
       random: hw.random,

@@ -201,7 +201,7 @@ export class Transactions {
     const txid = this.freshTxid();
     const bytes = encodeMessage(msg, { txid, flags: 0 });
     this.stats.noticesSent++;
-    this.transport.send(dst.ip, dst.port, bytes);
+    this.transport.send(dst.ip, dst.port, bytes, dst.session);
   }
 
   /** Abandons every outstanding request (power-off): timers stop, promises reject. */

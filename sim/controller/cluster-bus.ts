@@ -16,6 +16,7 @@ export class ClusterBus {
   private readonly members = new Map<string, ClusterMember>();
   private readonly phoneAt = new Map<string, string>();
   private readonly userAt = new Map<string, string>();
+  private readonly loggedOut = new Map<string, number>();
 
   constructor(private readonly alive: (element: string) => boolean) {}
 
@@ -31,6 +32,17 @@ export class ClusterBus {
   userLoggedIn(element: string, ext: string): void {
     this.userAt.set(ext, element);
     for (const [other, m] of this.members) if (other !== element && this.alive(other)) m.loggedInElsewhere(ext);
+  }
+
+  /** The user logged out (any form): session tokens issued before `at` (server ms) restore nothing. */
+  userLoggedOut(ext: string, at: number): void {
+    this.loggedOut.set(ext, Math.max(at, this.loggedOut.get(ext) ?? -1));
+    if (this.userAt.get(ext) !== undefined) this.userAt.delete(ext);
+  }
+
+  /** When the user last logged out anywhere in the cluster (-1: never). */
+  lastLogout(ext: string): number {
+    return this.loggedOut.get(ext) ?? -1;
   }
 
   /** A dead element back in service: it forgets what moved elsewhere while it was gone. */

@@ -5,12 +5,16 @@
 // opens is a full openSerialLink, so the bounded write queue and the poller fix (poller-union.ts) are on
 // each one. It reports through `log` (one line when the port is lost, one when it is back) and calls
 // `onGone` once if the port stays away for `giveUpMs`; what to do then is the command's business.
+import { existsSync } from 'node:fs';
 import type { ByteLink } from '../../firmware/hal.ts';
 import { openSerialLink, type SerialLink, type SerialLinkOptions } from './serial-link.ts';
 
 /** The first retry after a loss; each failed attempt doubles the wait, up to REOPEN_MAX_MS. */
 export const REOPEN_FIRST_MS = 100;
 export const REOPEN_MAX_MS = 2000;
+/** How often the link checks that its device node still exists. */
+export const PATH_WATCH_MS = 250;
+
 /** How long a lost port may stay away before the link gives up (`--port-timeout`). */
 export const PORT_GIVE_UP_MS = 60_000;
 
@@ -25,6 +29,8 @@ export interface PortRecovery {
 }
 
 export interface ReopeningLinkOptions extends SerialLinkOptions, PortRecovery {
+  /** Also watch the device node (a real port; a test's fake one has none). Default false. */
+  watchPath?: boolean;
   baud?: number;
   firstRetryMs?: number;
   maxRetryMs?: number;
@@ -52,7 +58,7 @@ export type ReopeningState = 'up' | 'down' | 'gone' | 'closed';
 export async function openReopeningSerialLink(path: string, o: ReopeningLinkOptions): Promise<ReopeningSerialLink> {
   const open = o.open ?? ((p, baud, options) => openSerialLink(p, baud, options));
   const first = await open(path, o.baud, o);
-  return new ReopeningSerialLink(path, first, open, o);
+  return new ReopeningSerialLink(path, first, open, { watchPath: true, ...o });
 }
 
 export class ReopeningSerialLink implements ByteLink {
@@ -68,6 +74,8 @@ export class ReopeningSerialLink implements ByteLink {
   private retryMs: number;
   private retryTimer: ReturnType<typeof setTimeout> | undefined;
   private giveUpTimer: ReturnType<typeof setTimeout> | undefined;
+  /** Watches the device node: a port whose path is gone is lost even if the binding never says so. */
+  private readonly watch: ReturnType<typeof setInterval>;
   private lastError = '';
   private readonly firstRetryMs: number;
   private readonly maxRetryMs: number;
@@ -84,6 +92,15 @@ export class ReopeningSerialLink implements ByteLink {
     this.giveUpMs = o.giveUpMs ?? PORT_GIVE_UP_MS;
     this.retryMs = this.firstRetryMs;
     this.adopt(first);
+    // an idle port (nothing to write) hears of its pty or USB device vanishing only this way
+    this.watch = setInterval(() => {
+      if (o.watchPath && this._state === 'up' && this.current && !existsSync(this.path)) {
+        const link = this.current;
+        this.lost(link, new Error('the device is gone'));
+        void link.close().catch(() => {});
+      }
+    }, PATH_WATCH_MS);
+    this.watch.unref();
   }
 
   get state(): ReopeningState {
@@ -125,6 +142,7 @@ export class ReopeningSerialLink implements ByteLink {
     const was = this._state;
     this._state = 'closed';
     this.clearTimers();
+    clearInterval(this.watch);
     const link = this.current;
     this.current = undefined;
     if (link && was === 'up') await link.close();

@@ -72,6 +72,12 @@ export interface SecureEndpointOptions extends Omit<TransactionsOptions, 'transp
   /** Controller: the cluster's identity. */
   identity?: SecureIdentity;
   /**
+   * Where private keys, nonces and session ids come from: a real entropy source (the board binds the
+   * OS's). Without it the seeded Random is used, which only a test that wants a replayable run may do:
+   * whoever knows the seed could work the keys out.
+   */
+  entropy?: (n: number) => Uint8Array;
+  /**
    * Where session keys are written, one line per session (`HOTDESK-SIG <session> <up> <down>`, hex), as
    * SSLKEYLOGFILE does for TLS: a capture plus this file is readable, a capture alone is not.
    */
@@ -124,6 +130,9 @@ export class SecureEndpoint {
     if (!plain) return this.drop('bad-tag', `session ${tag(s.id)} from ${srcIp}:${srcPort}`);
     // the window moves only for datagrams that authenticated: a forgery cannot push it forward
     if (!s.rx.accept(header.seq)) return this.drop('replay', `session ${tag(s.id)} from ${srcIp}:${srcPort}`);
+    // in use: the last to be evicted when the table is full
+    this.sessions.delete(idHex);
+    this.sessions.set(idHex, s);
     this.stats.opened++;
     this.tx.receive(srcIp, srcPort, plain, idHex);
   }
@@ -178,8 +187,8 @@ export class SecureEndpoint {
   /** Phone: the exchange with one controller; what waited goes out sealed once it is done. */
   private openSession(peer: Peer): void {
     const key = peerKey(peer);
-    const pair = x25519KeyPair(this.o.random.bytes(32));
-    const nonce = this.o.random.bytes(KX_NONCE_BYTES);
+    const pair = x25519KeyPair(this.secret(32));
+    const nonce = this.secret(KX_NONCE_BYTES);
     const mac = this.o.mac ?? '';
     const give = (reason: SecureDropReason, detail: string) => {
       const waiting = this.opening.get(key) ?? [];
@@ -210,21 +219,27 @@ export class SecureEndpoint {
     if (msg.type !== 'key-exchange') return { type: 'ack', status: 'unsupported' };
     const refused: Message = { type: 'key-exchange-ack', result: 'refused', sessionId: new Uint8Array(SESSION_ID_BYTES), controllerKey: new Uint8Array(32), nonce: new Uint8Array(KX_NONCE_BYTES), keyId: new Uint8Array(8), signature: new Uint8Array(64) };
     const identity = this.o.identity!;
-    const pair = x25519KeyPair(this.o.random.bytes(32));
+    const pair = x25519KeyPair(this.secret(32));
     const secret = sharedSecret(pair.privateKey, msg.phoneKey);
     if (!secret) {
       this.drop('bad-key', `key-exchange from ${from.ip}:${from.port}`);
       return refused;
     }
-    const nonce = this.o.random.bytes(KX_NONCE_BYTES);
-    const sessionId = this.o.random.bytes(SESSION_ID_BYTES);
+    const nonce = this.secret(KX_NONCE_BYTES);
+    const sessionId = this.secret(SESSION_ID_BYTES);
     const signature = signTranscript(identity.key, transcript({ mac: msg.mac, phoneKey: msg.phoneKey, phoneNonce: msg.nonce, controllerKey: pair.publicKey, controllerNonce: nonce, sessionId }));
     this.establish(sessionId, deriveKeys(secret, msg.nonce, nonce, sessionId), msg.mac);
     return { type: 'key-exchange-ack', result: 'ok', sessionId, controllerKey: pair.publicKey, nonce, keyId: identity.keyId, signature };
   }
 
+  private secret(n: number): Uint8Array {
+    return this.o.entropy ? this.o.entropy(n) : this.o.random.bytes(n);
+  }
+
   private establish(id: Uint8Array, keys: SessionKeys, mac: string): SessionState {
     const s: SessionState = { id, idHex: hex(id), keys, mac, txSeq: 0n, rx: new ReplayWindow() };
+    // a controller keeps one session per MAC: a phone that opens a new one has left the old one
+    if (this.o.role === 'controller') for (const [k, old] of this.sessions) if (old.mac.toLowerCase() === mac.toLowerCase()) this.sessions.delete(k);
     this.sessions.set(s.idHex, s);
     if (this.sessions.size > MAX_SESSIONS) this.sessions.delete(this.sessions.keys().next().value ?? '');
     this.stats.sessionsOpened++;

@@ -6,6 +6,7 @@
 //   const cs = new CallServer({ clock, random: random.fork(), world: config, tracer,
 //     send: (ip, port, bytes) => router.send({ srcIp: ROUTER_IP, srcPort: 6800, dstIp: ip, dstPort: port, payload: bytes }) });
 //   router.serve(6800, (d) => cs.receive(d.srcIp, d.srcPort, d.payload));
+import { osEntropy } from '../../entropy.ts';
 import type { Clock, TimerId, Tracer } from '../../../firmware/hal.ts';
 import { LOGIN_CODES, LOGOUT_REASONS, LOGOUT_REFUSALS, SIGNALLING_PORT } from '../../../firmware/signalling/messages.ts';
 import type { LoginResult, LogoutReason, LogoutRequest, Message, Register } from '../../../firmware/signalling/messages.ts';
@@ -65,6 +66,8 @@ export class CallServer {
   private readonly desk: LoginDesk;
   private readonly deferred = new Set<TimerId>();
   private readonly tokens: SessionTokens;
+  /** When each user last logged out here (server ms): tokens issued before it are revoked. */
+  private readonly lastLogout = new Map<string, number>();
 
   constructor(private readonly o: CallServerOptions) {
     const { world, clock } = o;
@@ -94,6 +97,7 @@ export class CallServer {
       role: 'controller',
       identity,
       keyLog: o.keyLog,
+      entropy: o.entropy ?? osEntropy,
       transport: { send: (ip, port, bytes) => o.send(ip, port, bytes) },
       clock,
       random: o.random,
@@ -208,7 +212,7 @@ export class CallServer {
   private onRequest(msg: Message, from: Peer): Message | void {
     if (msg.type === 'register') return this.onRegister(msg, from);
     if (msg.type === 'health-check') return { type: 'health-ack', controllerId: this.id, inService: this.inService };
-    const phone = this.registry.at(from);
+    const phone = this.registry.at(from) ?? this.followNewSession(from);
     if (msg.type === 'heartbeat') {
       // answered even for a phone we do not know: the heartbeat proves the controller alive, and a
       // phone refused here would fail over from a healthy controller
@@ -238,6 +242,17 @@ export class CallServer {
       default:
         return { type: 'ack', status: 'unsupported' }; // calls are a later issue
     }
+  }
+
+  /**
+   * A registered phone whose session lapsed (a lost heartbeat made it open a new one) talks on the new
+   * session, opened for the same MAC: its record, and the pushes meant for it, move there.
+   */
+  private followNewSession(from: Peer): PhoneRecord | undefined {
+    const mac = this.endpoint.macOf(from.session);
+    if (mac === undefined || !this.registry.byMac(mac)) return undefined;
+    this.info(`${mac} continues on a new session from ${from.ip}:${from.port}`);
+    return this.registry.rebind(mac, from);
   }
 
   private onRegister(msg: Register, from: Peer): Message {
@@ -297,7 +312,7 @@ export class CallServer {
     const user = this.directory.user(claimed);
     const elsewhere = this.sessions.ofExt(claimed);
     // naming a user is not logging in: only the cluster's token for this user on this set restores one
-    const proven = this.tokens.valid(token, claimed, phone.mac);
+    const proven = this.tokens.valid(token, claimed, phone.mac, Math.max(this.o.cluster?.lastLogout(claimed) ?? -1, this.lastLogout.get(claimed) ?? -1));
     if (user?.hotdesk && !elsewhere && proven) {
       this.startSession(claimed, phone.mac, user);
       this.info(`session ${claimed} restored on ${phone.mac} (re-homed)`);
@@ -409,6 +424,10 @@ export class CallServer {
 
   private finishLogout(s: Session, reason: LogoutReason, byDn: string, answered: string | undefined): void {
     this.endSession(s);
+    // a logout revokes the login's token, on every element: a later register naming the user restores nothing
+    const at = this.serverTime();
+    this.lastLogout.set(s.ext, at);
+    this.o.cluster?.userLoggedOut(s.ext, at);
     // the set the user leaves shows its own programming again (after the logout notice or answer)
     this.defer(() => this.pushSetProgramming(s.mac));
     this.counters.logouts[reason]++;

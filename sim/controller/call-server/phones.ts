@@ -45,6 +45,19 @@ export class PhoneRegistry {
     if (this.byAddr.get(addrOf(old)) === old.mac) this.byAddr.delete(addrOf(old));
   }
 
+  /** The phone now talks on a new session (its old one lapsed): its record follows it there. */
+  rebind(mac: string, to: Peer): PhoneRecord | undefined {
+    const rec = this.byMacs.get(mac.toLowerCase());
+    if (!rec) return undefined;
+    this.byAddr.delete(addrOf(rec));
+    rec.ip = to.ip;
+    rec.port = to.port;
+    if (to.session === undefined) delete rec.session;
+    else rec.session = to.session;
+    this.byAddr.set(addrOf(rec), rec.mac);
+    return rec;
+  }
+
   byMac(mac: string): PhoneRecord | undefined {
     return this.byMacs.get(mac.toLowerCase());
   }

@@ -24,9 +24,13 @@ export class SessionTokens {
     return new Uint8Array(token);
   }
 
-  /** True only for a token this cluster issued for this user on this set. Never throws. */
-  valid(token: Uint8Array, ext: string, mac: string): boolean {
+  /**
+   * True only for a token this cluster issued for this user on this set, after `notBefore` (the user's
+   * last logout anywhere in the cluster: a logout revokes every token issued before it). Never throws.
+   */
+  valid(token: Uint8Array, ext: string, mac: string, notBefore = -1): boolean {
     if (!(token instanceof Uint8Array) || token.length !== SESSION_TOKEN_BYTES || token.every((b) => b === 0)) return false;
+    if (Buffer.from(token.subarray(0, ISSUED_BYTES)).readUIntBE(0, ISSUED_BYTES) < notBefore) return false;
     const expected = this.mac(ext, mac, Buffer.from(token.subarray(0, ISSUED_BYTES)));
     return timingSafeEqual(expected, Buffer.from(token.subarray(ISSUED_BYTES)));
   }

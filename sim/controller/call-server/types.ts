@@ -31,8 +31,15 @@ export interface CallServerOptions {
   identity?: SecureIdentity;
   /** HOTDESK_KEYLOG: the signalling session keys, for a capture reader. */
   keyLog?: (line: string) => void;
+  /** Entropy for the session keys; default the OS's (crypto.randomBytes), never the seed. */
+  entropy?: (n: number) => Uint8Array;
   /** The cluster's other elements, told when a phone registers or a user logs in here. */
-  cluster?: { phoneRegistered(element: string, mac: string): void; userLoggedIn(element: string, ext: string): void };
+  cluster?: {
+    phoneRegistered(element: string, mac: string): void;
+    userLoggedIn(element: string, ext: string): void;
+    userLoggedOut(ext: string, at: number): void;
+    lastLogout(ext: string): number;
+  };
 }
 
 export interface PhoneInfo extends PhoneRecord {

@@ -42,6 +42,7 @@ describe('ReopeningSerialLink', () => {
     const lines: string[] = [];
     const onGone = vi.fn();
     const link = await openReopeningSerialLink('/dev/fake', {
+      watchPath: false, // a fake port has no device node to watch
       log: (l) => lines.push(l),
       onGone,
       giveUpMs: 60_000,
@@ -93,6 +94,7 @@ describe('ReopeningSerialLink', () => {
     let port: FakePort | undefined;
     const gone: Error[] = [];
     const link = await openReopeningSerialLink('/dev/fake', {
+      watchPath: false, // a fake port has no device node to watch
       log: () => {},
       onGone: (e) => gone.push(e),
       giveUpMs: 1500,

@@ -69,3 +69,19 @@ describe('call server: a phone registering with a user logged in (re-home, reboo
     expect(w.server.blfState('5123')).toBe('logged-out');
   });
 });
+
+describe('call server: a logout revokes the login\'s session token', () => {
+  it('a register presenting the token of a login that has since logged out restores nothing', async () => {
+    const w = world({ users: [user('5123', '1234')] });
+    const p = w.phone(1);
+    await p.register('5000');
+    const login = await p.login('5123', '1234');
+    expect(login.code).toBe('ok');
+    await w.clock.advance(1_000);
+    expect(await p.ask({ type: 'logout-request', reason: 'user', ext: '5123' })).toMatchObject({ type: 'logout-notice' });
+    await w.clock.advance(1_000);
+    await p.register('5000', '5123', '5340', login.token);
+    await w.clock.advance(1_000);
+    expect(w.server.users()).toEqual([]);
+  });
+});
