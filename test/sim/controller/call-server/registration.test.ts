@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { FakePhone, user, world } from './harness.ts';
+import { FakePhone, SERVER, user, world } from './harness.ts';
 
 describe('call server: registration, heartbeat, health', () => {
   it('acks a register with the heartbeat interval, its id and time, and lists the phone', async () => {
@@ -73,5 +73,18 @@ describe('call server: a forged register from a phone\'s own address (issue "Sec
       result: 'refused',
     });
     expect(w.server.users()).toEqual([expect.objectContaining({ ext: '5123', mac: real.mac })]);
+  });
+});
+
+describe('call server: a phone whose session lapsed (review: one lost heartbeat)', () => {
+  it('keeps its registration on the new session it opens: logins and pushes work there', async () => {
+    const w = world({ users: [user('5123', '1234')] });
+    const p = w.phone(1);
+    await p.register('5000');
+    // a request went unanswered: the phone forgets the session and opens a new one with its next request
+    p.endpoint.forget(SERVER);
+    expect(await p.ask({ type: 'heartbeat', hotdeskExt: '' })).toMatchObject({ type: 'heartbeat-ack' });
+    expect(await p.login('5123', '1234')).toMatchObject({ code: 'ok' });
+    expect(w.server.phones()).toEqual([expect.objectContaining({ mac: p.mac })]);
   });
 });
