@@ -86,7 +86,9 @@ export class Pair {
       controllerReader.push(b);
       this.clock.setTimeout(() => this.phoneWire.receiver?.(b), LATENCY_MS);
     });
-    this.controller = new Controller({ link: this.controllerWire, clock: this.clock, random: random.fork(), config, tracer: this.controllerTracer, keyLog });
+    // a fuzz run replays from its seed, session keys included (a lab: nothing here is secret)
+    const keys = random.fork();
+    this.controller = new Controller({ link: this.controllerWire, clock: this.clock, random: random.fork(), config, tracer: this.controllerTracer, keyLog, entropy: (n) => keys.bytes(n) });
     const profile = loadProfile('5340');
     const { flash, layout } = phoneFlash({ profile, seed: o.seed });
     this.phone = new Phone({

@@ -34,6 +34,8 @@ export interface ControllerOptions {
   tap?: FrameTap;
   /** Where the call servers write their signalling session keys (default: HOTDESK_KEYLOG). */
   keyLog?: (line: string) => void;
+  /** Entropy for the session keys (default the OS's); a seeded one only where a run must replay byte for byte. */
+  entropy?: (n: number) => Uint8Array;
   /** Names the datagrams in the trace (default: without reading inside sealed ones). */
   describeUdp?: DescribeUdp;
 }
@@ -215,6 +217,7 @@ export class Controller {
         tracer: this.o.tracer,
         keyLog: this.o.keyLog ?? keyLogFromEnv(),
         cluster: bus,
+        entropy: this.o.entropy,
         send: (ip, port, bytes) => this.router.send({ srcIp: member.ip, srcPort: CALL_SERVER_PORT, dstIp: ip, dstPort: port, payload: bytes }),
       });
       this.callServers.set(member.ip, cs);
