@@ -40,6 +40,8 @@ export interface SessionContext {
   remoteExt: string;
   /** The controller accepted the logout for when the busy prime line is free. */
   logoutPending: boolean;
+  /** Redirects this login has followed: one is the user's home; a second is a loop, and the login fails. */
+  loginRedirects: number;
   /** Request ids: a late answer to an abandoned request is ignored. */
   seq: number;
   expect: string;
@@ -95,7 +97,7 @@ const effects = setup({
     loginOk: ({ context, event }) => result(context, event)?.code === 'ok',
     loginRedirect: ({ context, event }) => {
       const r = result(context, event);
-      return r?.code === 'redirect' && r.redirectIp !== '0.0.0.0' && r.redirectPort !== 0;
+      return r?.code === 'redirect' && r.redirectIp !== '0.0.0.0' && r.redirectPort !== 0 && context.loginRedirects === 0;
     },
     loginAnswered: ({ context, event }) => result(context, event) !== undefined,
     strayAnswer: ({ context, event }) => answer(context, event) !== undefined,
@@ -121,7 +123,7 @@ const effects = setup({
       ({ context, self }, p: { msg: Message }): LinkEvent => ({ type: 'sig.request', id: `session:${context.seq}`, msg: p.msg, replyTo: self }),
     ),
     bumpRequest: assign(({ context }) => ({ expect: `session:${context.seq}`, seq: context.seq + 1 })),
-    resetEntry: assign({ entryExt: '', dialed: '', remoteExt: '' }),
+    resetEntry: assign({ entryExt: '', dialed: '', remoteExt: '', loginRedirects: 0 }),
     dial: assign({ dialed: ({ context, event }) => context.dialed + keyOf(event) }),
     addExtDigit: assign({ entryExt: ({ context, event }) => appendExt(context.entryExt, keyOf(event)) }),
     takeRemoteExt: assign({

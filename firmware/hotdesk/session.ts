@@ -42,6 +42,7 @@ export const sessionMachine = session.createMachine({
     dialed: '',
     remoteExt: '',
     logoutPending: false,
+    loginRedirects: 0,
     seq: 1,
     expect: '',
   }),
@@ -173,13 +174,13 @@ export const sessionMachine = session.createMachine({
           {
             guard: 'loginRedirect',
             target: 'redirected',
-            actions: {
+            actions: [assign({ loginRedirects: ({ context }) => context.loginRedirects + 1 }), {
               type: 'toService',
               params: ({ context, event }) => {
                 const r = result(context, event);
                 return { type: 'service.redirect', to: { ip: r?.redirectIp ?? '', port: r?.redirectPort ?? 0 } };
               },
-            },
+            }],
           },
           {
             guard: 'loginAnswered',
@@ -212,6 +213,8 @@ export const sessionMachine = session.createMachine({
     },
     /** The user's home controller has them: the phone re-homes there and finishes the login (same PIN). */
     redirected: {
+      // a home controller that never takes the phone: the login is abandoned and the PIN wiped (home)
+      after: { entry: 'home' },
       on: {
         'service.rehoming': {},
         'service.in-service': 'authenticating',

@@ -119,3 +119,15 @@ describe('resilience and clustering', () => {
     expect(r.shown()).toEqual(['No User Logged In']);
   });
 });
+
+describe('a login redirected to a home controller that never takes the phone', () => {
+  it('is not followed round in a loop: the second redirect of one login fails it and wipes the PIN', async () => {
+    const r = rig({ users: [{ ...ALICE, homedAt: SECONDARY }] });
+    r.secondary.up = false;
+    await r.boot();
+    await hotdeskKeyLogin(r, '5123', '1234');
+    await r.advance(31_000);
+    expect(r.ctx().pin.length).toBe(0);
+    expect(r.ctx().user).toBeUndefined();
+  });
+});
