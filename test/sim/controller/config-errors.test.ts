@@ -2,18 +2,10 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { ConfigError, loadControllerConfig, parseControllerConfig } from '../../../sim/controller/config.ts';
+import { loadControllerConfig } from '../../../sim/controller/config.ts';
 import { hotdesk } from '../../support/cli.ts';
+import { errorOf } from '../../support/config.ts';
 
-function errorOf(raw: unknown): string {
-  try {
-    parseControllerConfig(raw, 'world.yaml');
-  } catch (err) {
-    if (err instanceof ConfigError) return err.message;
-    throw err;
-  }
-  throw new Error('expected a ConfigError');
-}
 
 describe('controller world validation', () => {
   it.each([
