@@ -114,7 +114,11 @@ export class World implements ScenarioTarget {
    */
   private readonly sessionKeys = new KeyLogReader();
   private readonly keyFile = keyLogFromEnv();
+  private readonly keyLines = new Set<string>();
   private readonly keyLog = (line: string) => {
+    // the phone and the controller each log the session they share: the file gets it once
+    if (this.keyLines.has(line)) return;
+    this.keyLines.add(line);
     this.sessionKeys.add(line);
     this.keyFile?.(line);
   };
