@@ -1,7 +1,7 @@
 // Registration, keep-alive and controller hand-over: how a phone attaches to a controller, proves it
 // is still there, checks a recovered primary (fail-back) and is told to go elsewhere. Also the bare
 // `ack` that answers any request with no typed answer of its own.
-import { u16be, u32be, u48be } from 'buffer-layout';
+import { u16be, u32be, u48be, u8 } from 'buffer-layout';
 import { body } from './body-spec.ts';
 import type { BodyTable } from './body-spec.ts';
 import { bool, enumOf, fixedBytes, ipv4, mac, str } from './wire-fields.ts';
@@ -38,6 +38,8 @@ export interface RegisterAck {
   serverTimeMs: number; // the controller's clock, ms since the Unix epoch
   controllerId: string;
   firmwareVersion: string; // the load the controller expects; a phone running another one upgrades
+  alarmDn: string; // where a handset's Alarm key calls (the controller's alarm destination)
+  dialDigits: number; // u8: a dialled extension is complete at this many digits (0: at # or a pause)
 }
 
 /** Phone -> controller every `heartbeatSeconds`; missed answers trigger fail-over. */
@@ -87,6 +89,8 @@ export const registrationBodies: BodyTable<RegistrationMessage> = {
     u48be('serverTimeMs'),
     str('controllerId'),
     str('firmwareVersion'),
+    str('alarmDn'),
+    u8('dialDigits'),
   ]),
   heartbeat: body(0x03, [str('hotdeskExt')]),
   'heartbeat-ack': body(0x04, [u48be('serverTimeMs')]),

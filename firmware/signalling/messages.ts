@@ -34,8 +34,8 @@ export { BLF_STATES } from './messages-blf.ts';
 export type { BlfState, BlfStateMessage, BlfSubscribe } from './messages-blf.ts';
 export { KX_RESULTS } from './messages-session.ts';
 export type { KeyExchange, KeyExchangeAck, KxResult } from './messages-session.ts';
-export { RELEASE_CAUSES } from './messages-call.ts';
-export type { CallAlerting, CallConference, CallConnect, CallHold, CallRelease, CallResume, CallSetup, CallTransfer, ReleaseCause } from './messages-call.ts';
+export { LINE_STATUSES, RELEASE_CAUSES, RING_TYPES } from './messages-call.ts';
+export type { CallAlerting, CallConference, CallConnect, CallHold, CallMessage, CallRelease, CallResume, CallSetup, CallTransfer, LineStatus, LineStatusState, ReleaseCause, RingType } from './messages-call.ts';
 
 export type Message = RegistrationMessage | SessionMessage | LoginMessage | KeyLayoutMessage | LogoutMessage | BlfMessage | CallMessage;
 export type MessageType = Message['type'];

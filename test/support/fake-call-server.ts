@@ -107,7 +107,7 @@ export class FakeCallServer {
     switch (msg.type) {
       case 'register':
         this.phone = from;
-        return { type: 'register-ack', result: 'ok', heartbeatSeconds: this.heartbeatSeconds, healthCheckSeconds: this.healthCheckSeconds, serverTimeMs: 0, controllerId: this.controllerId, firmwareVersion: this.firmwareVersion };
+        return { type: 'register-ack', result: 'ok', heartbeatSeconds: this.heartbeatSeconds, healthCheckSeconds: this.healthCheckSeconds, serverTimeMs: 0, controllerId: this.controllerId, firmwareVersion: this.firmwareVersion, alarmDn: '0', dialDigits: 0 };
       case 'heartbeat':
         return { type: 'heartbeat-ack', serverTimeMs: 0 };
       case 'health-check':

@@ -261,7 +261,7 @@ export class CallServer {
     const bound = this.endpoint.macOf(from.session);
     if (bound === undefined || bound.toLowerCase() !== msg.mac.toLowerCase()) {
       this.info(`register ${msg.mac} refused: the session from ${from.ip}:${from.port} belongs to ${bound ?? 'nobody'}`);
-      return { type: 'register-ack', result: 'refused', heartbeatSeconds: 0, healthCheckSeconds: 0, serverTimeMs: this.serverTime(), controllerId: this.id, firmwareVersion: '' };
+      return { type: 'register-ack', result: 'refused', heartbeatSeconds: 0, healthCheckSeconds: 0, serverTimeMs: this.serverTime(), controllerId: this.id, firmwareVersion: '', alarmDn: '', dialDigits: 0 };
     }
     const { evicted } = this.registry.register({
       mac: msg.mac,
@@ -296,6 +296,8 @@ export class CallServer {
       serverTimeMs: this.serverTime(),
       controllerId: this.id,
       firmwareVersion: this.o.expectedFirmware?.(msg.model) ?? '',
+      alarmDn: '0',
+      dialDigits: 0,
     };
   }
 
@@ -505,7 +507,8 @@ export class CallServer {
       for (const { key, type, dn: keyDn } of layoutKeys(user?.keys ?? []).entries) {
         if (keyDn !== dn || (type !== 'line' && type !== 'multicall')) continue;
         const call = { callId, line: key, fromDn: '', toDn: dn };
-        this.requestTo(session.mac, ringing ? { type: 'call-setup', ...call } : { type: 'call-release', ...call, cause: 'normal' });
+        const ring = 'ring' as const;
+        this.requestTo(session.mac, ringing ? { type: 'call-setup', ...call, ring } : { type: 'call-release', ...call, cause: 'normal' });
       }
     }
   }

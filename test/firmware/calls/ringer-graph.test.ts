@@ -11,7 +11,8 @@ import type { Message } from '../../../firmware/signalling/messages.ts';
 import { checkCoverage, checkPassedLive, live, named, replay, replayAll, walk } from '../../support/graph-walk.ts';
 
 const DN: Record<number, string> = { 1: '5000', 2: '5001', 9: '5009' };
-const call = (type: 'call-setup' | 'call-alerting', callId: number): Message => ({ type, callId, line: callId, fromDn: '6000', toDn: DN[callId] });
+const call = (type: 'call-setup' | 'call-alerting', callId: number): Message =>
+  type === 'call-setup' ? { type, callId, line: callId, fromDn: '6000', toDn: DN[callId], ring: 'ring' } : { type, callId, line: callId, fromDn: '6000', toDn: DN[callId] };
 const release = (callId: number): Message => ({ type: 'call-release', callId, line: callId, fromDn: '6000', toDn: DN[callId], cause: 'normal' });
 const push = (label: string, msg: Message) => named(label, { type: 'sig.push', msg });
 const appearance = (label: string, callId: number, known: boolean) =>

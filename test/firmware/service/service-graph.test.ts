@@ -33,6 +33,8 @@ const ack = (over: Partial<Extract<Message, { type: 'register-ack' }>> = {}): Me
   serverTimeMs: 0,
   controllerId: 'icp-1',
   firmwareVersion: '',
+  alarmDn: '0',
+  dialDigits: 0,
   ...over,
 });
 

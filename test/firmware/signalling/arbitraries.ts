@@ -16,6 +16,8 @@ import {
   REDIRECT_REASONS,
   REGISTER_RESULTS,
   RELEASE_CAUSES,
+  RING_TYPES,
+  LINE_STATUSES,
 } from '../../../firmware/signalling/messages.ts';
 import { KEY_TYPES } from '../../../firmware/signalling/key-layout.ts';
 import type { KeyEntry } from '../../../firmware/signalling/key-layout.ts';
@@ -70,6 +72,8 @@ export const messageArbitraries: ArbitraryTable = {
     serverTimeMs: u48,
     controllerId: text,
     firmwareVersion: text,
+    alarmDn: dn,
+    dialDigits: u8,
   }),
   heartbeat: fc.record({ type: fc.constant('heartbeat'), hotdeskExt: dn }),
   'heartbeat-ack': fc.record({ type: fc.constant('heartbeat-ack'), serverTimeMs: u48 }),
@@ -100,7 +104,7 @@ export const messageArbitraries: ArbitraryTable = {
   // 40 DNs of at most 12 digits always fit a datagram; the limit itself is tested on its own
   'blf-subscribe': fc.record({ type: fc.constant('blf-subscribe'), dns: fc.array(dn, { maxLength: 40 }) }),
   'blf-state': fc.record({ type: fc.constant('blf-state'), dn, state: fc.constantFrom(...BLF_STATES) }),
-  'call-setup': call('call-setup'),
+  'call-setup': fc.record({ type: fc.constant('call-setup'), callId: u32, line: u8, fromDn: dn, toDn: dn, ring: fc.constantFrom(...RING_TYPES) }),
   'call-alerting': call('call-alerting'),
   'call-connect': call('call-connect'),
   'call-hold': call('call-hold'),
@@ -108,6 +112,7 @@ export const messageArbitraries: ArbitraryTable = {
   'call-transfer': fc.record({ type: fc.constant('call-transfer'), callId: u32, line: u8, fromDn: dn, toDn: dn, otherCallId: u32 }),
   'call-conference': fc.record({ type: fc.constant('call-conference'), callId: u32, line: u8, fromDn: dn, toDn: dn, otherCallId: u32 }),
   'call-release': fc.record({ type: fc.constant('call-release'), callId: u32, line: u8, fromDn: dn, toDn: dn, cause: fc.constantFrom(...RELEASE_CAUSES) }),
+  'line-status': fc.record({ type: fc.constant('line-status'), callId: u32, line: u8, dn, party: dn, state: fc.constantFrom(...LINE_STATUSES) }),
 };
 
 /** Any message of any type. */

@@ -63,12 +63,12 @@ const MAC = '00:08:5d:12:34:56';
 const NONCE = Uint8Array.from({ length: 16 }, (_, i) => 0xa0 + i);
 const CALL = { callId: 0x0102, line: 1, fromDn: '5123', toDn: '5124' };
 const callFields = {
-  callId: 'The call, chosen by the side that sent call-setup; unique on that controller.',
+  callId: 'The call as this phone sees it (its leg), always named by the controller: 0 in a phone\'s call-setup, whose answer names it.',
   line: 'The line appearance key carrying the call (1-based; 0 = the prime line).',
   fromDn: 'The calling DN.',
   toDn: 'The called DN.',
 };
-const callDoc = <K extends 'call-setup' | 'call-alerting' | 'call-connect' | 'call-hold' | 'call-resume'>(type: K, what: string, txid: number): Doc<K> => ({
+const callDoc = <K extends 'call-alerting' | 'call-connect' | 'call-hold' | 'call-resume'>(type: K, what: string, txid: number): Doc<K> => ({
   role: 'both',
   what,
   fields: callFields as Doc<K>['fields'],
@@ -127,8 +127,10 @@ const DOCS: { [K in MessageType]: Doc<K> } = {
       serverTimeMs: 'The controller\'s clock, ms since the Unix epoch (48 bits).',
       controllerId: 'Names the controller (shown during fail-over, checked on fail-back).',
       firmwareVersion: 'The load the controller expects; a phone running a different one upgrades.',
+      alarmDn: 'Where a handset\'s Alarm key calls (the world\'s alarm-dn; the operator, 0, by default).',
+      dialDigits: 'A dialled extension is complete at this many digits (the dial plan\'s length; 0: at # or a 4 s pause).',
     },
-    example: { type: 'register-ack', result: 'ok', heartbeatSeconds: 30, healthCheckSeconds: 20, serverTimeMs: 1_700_000_000_000, controllerId: 'icp-1', firmwareVersion: '4.2.1' },
+    example: { type: 'register-ack', result: 'ok', heartbeatSeconds: 30, healthCheckSeconds: 20, serverTimeMs: 1_700_000_000_000, controllerId: 'icp-1', firmwareVersion: '4.2.1', alarmDn: '0', dialDigits: 4 },
     envelope: RSP(0x0000002a),
   },
   heartbeat: {
@@ -278,21 +280,27 @@ const DOCS: { [K in MessageType]: Doc<K> } = {
     example: { type: 'blf-state', dn: '5124', state: 'logged-out' },
     envelope: REQ_ACK(0x00000061),
   },
-  'call-setup': callDoc('call-setup', 'A new call: from the phone when the user dials, from the controller when a call arrives.', 0x70),
-  'call-alerting': callDoc('call-alerting', 'The called party is ringing.', 0x71),
-  'call-connect': callDoc('call-connect', 'The call is answered.', 0x72),
-  'call-hold': callDoc('call-hold', 'The call is put on hold (the line lamp shows the hold cadence).', 0x73),
-  'call-resume': callDoc('call-resume', 'A held call is taken back.', 0x74),
-  'call-transfer': {
+  'call-setup': {
     role: 'both',
-    what: 'Joins the far end of callId to the far end of otherCallId and drops this set from both.',
+    what: 'P>C: the user dialled toDn from line (callId 0); answered by call-alerting (ringback, naming the call) or call-release (busy, unreachable, logged-out, not-allowed). C>P: a call offered on appearance line, from fromDn to toDn; the phone rings it (or shows it waiting behind its active call) and acks.',
+    fields: { ...callFields, ring: 'How the appearance announces it: ring, no-ring (the lamp only) or delay-ring (silent until a call-alerting).' },
+    example: { type: 'call-setup', ...CALL, ring: 'ring' },
+    envelope: REQ_ACK(0x70),
+  },
+  'call-alerting': callDoc('call-alerting', 'C>P: the answer to a phone\'s call-setup (the far end rings: ringback); pushed for an offered delay-ring call, its ring starts now; pushed for a call the phone does not know, the controller placed it from this set (ringback).', 0x71),
+  'call-connect': callDoc('call-connect', 'P>C: the phone answers an offered call (ack ok, or rejected when it is gone). C>P: the far end answered; on a connected call, the far end is now fromDn/toDn (after a transfer or when a conference shrinks to two).', 0x72),
+  'call-hold': callDoc('call-hold', 'P>C: the phone holds the call (the line lamp shows the hold cadence).', 0x73),
+  'call-resume': callDoc('call-resume', 'P>C: the phone takes back a held call; or picks up, on its own appearance of a key-system line, a call another set held there (line-status held named it).', 0x74),
+  'call-transfer': {
+    role: 'P>C',
+    what: 'Joins the far end of callId (the held call) to the far end of otherCallId (the consultation, answered or still ringing: a blind transfer) and drops this set from both.',
     fields: { ...callFields, otherCallId: 'The consultation call.' },
     example: { type: 'call-transfer', ...CALL, otherCallId: 0x0103 },
     envelope: REQ_ACK(0x75),
   },
   'call-conference': {
     role: 'both',
-    what: 'Joins otherCallId into callId as a three-way conference.',
+    what: 'P>C: joins otherCallId into callId as a three-way conference held by this set. C>P: the call is part of a conference now (otherCallId 0).',
     fields: { ...callFields, otherCallId: 'The call joined in.' },
     example: { type: 'call-conference', ...CALL, otherCallId: 0x0103 },
     envelope: REQ_ACK(0x76),
@@ -303,6 +311,13 @@ const DOCS: { [K in MessageType]: Doc<K> } = {
     fields: { ...callFields, cause: 'Why it ended.' },
     example: { type: 'call-release', ...CALL, cause: 'normal' },
     envelope: REQ_ACK(0x77),
+  },
+  'line-status': {
+    role: 'C>P',
+    what: 'Key-system lines only: another appearance of dn is busy with callId to party, holds it (any appearance may pick it up with call-resume), or is idle again. Multicall lines never send it.',
+    fields: { callId: 'The call on the other appearance.', line: 'This set\'s appearance key of dn.', dn: 'The key-system line.', party: 'The far DN of that call.', state: 'idle, busy or held.' },
+    example: { type: 'line-status', callId: 0x0102, line: 2, dn: '5000', party: '5124', state: 'held' },
+    envelope: REQ_ACK(0x78),
   },
 };
 

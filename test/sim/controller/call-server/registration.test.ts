@@ -50,7 +50,7 @@ describe('call server: registration, heartbeat, health', () => {
     const w = world();
     const p = w.phone(1);
     await p.register();
-    expect(await p.ask({ type: 'call-setup', callId: 1, line: 0, fromDn: '5000', toDn: '5001' })).toEqual({ type: 'ack', status: 'unsupported' });
+    expect(await p.ask({ type: 'call-setup', callId: 1, line: 0, fromDn: '5000', toDn: '5001', ring: 'ring' })).toEqual({ type: 'ack', status: 'unsupported' });
   });
 });
 
