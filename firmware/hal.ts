@@ -58,7 +58,9 @@ export type TraceRecord =
   | { kind: 'drop'; reason: string }
   | { kind: 'flash'; slot: string; op: string }
   | { kind: 'error'; message: string }
-  | { kind: 'info'; message: string };
+  | { kind: 'info'; message: string }
+  /** A call changed state, on the phone or the controller (`idle` when it ended, with its cause). */
+  | { kind: 'call'; call: number; line: number; party: string; state: string; cause?: string };
 
 /**
  * Where a node reports what happens to it. The writer stamps `seq` and `t` (from the clock) and the
