@@ -4,12 +4,15 @@
 import type { HotdeskUser } from './session.ts';
 import type { KeysView } from '../keys/machine.ts';
 import type { ServiceView } from '../service/machine.ts';
+import type { CallView } from '../calls/view.ts';
 
 export type { HotdeskUser } from './session.ts';
 
 export interface HotdeskView extends KeysView, ServiceView {
   user: HotdeskUser | undefined;
   softkeys: string[];
+  /** The phone's calls now, oldest first (the calls owner publishes them). */
+  calls: CallView[];
 }
 
 /** The parts as the owners last published them; undefined until the phone is in service. */
@@ -18,8 +21,10 @@ export class PublishedView {
   private keys: KeysView = { keys: [], hiddenLines: [], pkmEnabled: true };
   private user: HotdeskUser | undefined;
   private softkeys: string[] = [];
+  private calls: CallView[] = [];
 
   reset(): void {
+    this.calls = [];
     this.service = undefined;
     this.keys = { keys: [], hiddenLines: [], pkmEnabled: true };
     this.user = undefined;
@@ -38,9 +43,12 @@ export class PublishedView {
   setSoftkeys(labels: readonly string[]): void {
     this.softkeys = [...labels];
   }
+  setCalls(calls: readonly CallView[]): void {
+    this.calls = calls.map((c) => ({ ...c }));
+  }
 
   get view(): HotdeskView | undefined {
     if (!this.service) return undefined;
-    return { user: this.user ? { ...this.user } : undefined, ...this.keys, keys: this.keys.keys.map((k) => ({ ...k })), softkeys: [...this.softkeys], ...this.service };
+    return { user: this.user ? { ...this.user } : undefined, ...this.keys, keys: this.keys.keys.map((k) => ({ ...k })), softkeys: [...this.softkeys], calls: this.calls.map((c) => ({ ...c })), ...this.service };
   }
 }

@@ -124,6 +124,32 @@ export class CallServer {
     if (state === 'idle' && s?.pending) this.finishLogout(s, s.pending.reason, s.pending.byDn, undefined);
   }
 
+  // ---- calls, as scenarios and tools drive them (docs/design.md "Calls") ----
+
+  /** True when a phone registered here holds `dn` (its prime DN, or a logged-in user's extension). */
+  holds(dn: string): boolean {
+    throw new Error(`calls are not built yet (${dn})`);
+  }
+
+  /**
+   * A call from `from` to `to`: either may be a phone on the wire (from a phone: the call server places
+   * it for the set, which goes to ringback) or a party the call server plays. Throws a clear Error when
+   * it cannot be placed (an empty DN, a phone with nothing free).
+   */
+  placeCall(from: string, to: string): void {
+    throw new Error(`calls are not built yet (${from} -> ${to})`);
+  }
+
+  /** The party the call server plays for `dn` answers the call ringing it. Throws when none rings it. */
+  answerParty(dn: string): void {
+    throw new Error(`calls are not built yet (${dn})`);
+  }
+
+  /** The party the call server plays for `dn` hangs up every call it is in. Throws when it is in none. */
+  hangupParty(dn: string): void {
+    throw new Error(`calls are not built yet (${dn})`);
+  }
+
   /** DND / call forward always for `ext` ('none' clears); BLF watchers see it while the line is idle. */
   setUserState(ext: string, feature: UserFeature): void {
     this.lines.setFeature(ext, feature);
