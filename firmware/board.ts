@@ -14,6 +14,7 @@ import type { Clock, Panel, Random, Tracer } from './hal.ts';
 import { sessionMachine } from './hotdesk/session.ts';
 import type { PublishedView } from './hotdesk/view.ts';
 import { keysMachine } from './keys/machine.ts';
+import { callsMachine } from './calls/calls.ts';
 import type { LampBank } from './keys/lamps.ts';
 import type { NetStack } from './link/stack.ts';
 import { inServiceMachine } from './in-service.ts';
@@ -104,6 +105,13 @@ export function boardPhone(hw: BoardHardware) {
                 hw.panel.keyLabels?.(v.keys.map((k) => ({ key: k.id, label: k.label })));
               },
               trace: info('keys'),
+            },
+          }),
+          calls: callsMachine.provide({
+            actions: {
+              publish: (_, v) => hw.published.setCalls(v.calls),
+              traceCall: (_, c) => hw.tracer.record({ kind: 'call', ...c }),
+              trace: info('calls'),
             },
           }),
         },

@@ -4,12 +4,12 @@
 //   service  registration, heartbeat, fail-over, fail-back, redirects; owns the signalling link
 //   session  the hot desk login prompt with PIN entry, the user, logout in all its forms
 //   keys     the key map and every lamp (BLF, line appearances, the logged-out cadence)
-//   ringer   a line appearance offered a call: the display's call layer
+//   calls    the hook, the calls (one actor each) and the display's call layer
 //
 // The display is the phone's (it lives from power-on); this machine only passes the service's news
 // for the device (first registration, a reboot to upgrade) on to its parent through named actions.
 import { sendParent, setup } from 'xstate';
-import { ringerMachine } from './calls/ringer.ts';
+import { callsMachine, type CallsInput } from './calls/calls.ts';
 import { sessionMachine, type SessionInput } from './hotdesk/session.ts';
 import { keysMachine, type KeysInput } from './keys/machine.ts';
 import { SYSTEM } from './service/events.ts';
@@ -19,11 +19,12 @@ export interface InServiceInput {
   service: ServiceInput;
   session: SessionInput;
   keys: KeysInput;
+  calls: CallsInput;
 }
 
 export const inServiceMachine = setup({
   types: { input: {} as InServiceInput, context: {} as InServiceInput, events: {} as ServiceParentEvent },
-  actors: { service: serviceMachine, session: sessionMachine, keys: keysMachine, ringer: ringerMachine },
+  actors: { service: serviceMachine, session: sessionMachine, keys: keysMachine, calls: callsMachine },
   actions: {
     /** The first registration (the phone confirms its new image). Default: tell the parent. */
     registered: sendParent({ type: 'registered' } satisfies ServiceParentEvent),
@@ -40,7 +41,7 @@ export const inServiceMachine = setup({
     { id: 'service', systemId: SYSTEM.service, src: 'service', input: ({ context }) => context.service },
     { id: 'keys', systemId: SYSTEM.keys, src: 'keys', input: ({ context }) => context.keys },
     { id: 'session', systemId: SYSTEM.session, src: 'session', input: ({ context }) => context.session },
-    { id: 'ringer', systemId: SYSTEM.ringer, src: 'ringer' },
+    { id: 'calls', systemId: SYSTEM.calls, src: 'calls', input: ({ context }) => context.calls },
   ],
   on: {
     registered: { actions: 'registered' },

@@ -267,7 +267,8 @@ export const phoneMachine = setup({
                   dn: context.dn,
                 },
                 keys: { programmableKeys: context.profile.programmableKeys, pkmKeys: context.pkmKeys },
-                session: { loginMethod: context.profile.loginMethod, mac: context.mac, accessCodes: context.accessCodes },
+                session: { loginMethod: context.profile.loginMethod, mac: context.mac, accessCodes: context.accessCodes, setDn: context.dn ?? '' },
+                calls: { handset: context.profile.kind === 'handset', setDn: context.dn ?? '' },
               };
             },
           },

@@ -1,6 +1,6 @@
 // The hot desk session's parts: its context and events, guards, and the named actions its states use
 // (screens on the display's `session` layer, requests to the link, the pin pad). session.ts wires them.
-import { assign, sendTo, setup } from 'xstate';
+import { assign, sendTo, setup, type AnyActorRef } from 'xstate';
 import type { DisplayEvent } from '../display/machine.ts';
 import { stringsFor, type HotdeskStrings } from '../display/strings.ts';
 import { SYSTEM, type LinkEvent, type LinkReply, type ServiceNotice, type ServiceRequest, type SigPush } from '../service/events.ts';
@@ -10,12 +10,23 @@ import { isDialKey, matchDialed, type AccessCodes } from './dial-codes.ts';
 import { ENTRY_TIMEOUT_MS, appendExt, extScreen, isDigit, isSubmitKey, pinScreen } from './login-entry.ts';
 import { userScreen } from './login-result-display.ts';
 import { pinPad, type PinPadCommand, type PinPadReport } from './pin-pad.ts';
+import type { CallsDial, CallsUser } from '../calls/calls.ts';
+import type { SessionCode } from '../calls/call.ts';
 
 export interface SessionInput {
   loginMethod: LoginMethod;
   mac: string;
   /** Feature access codes (the register-ack carries none). Default login 222, logout 333, remote 111. */
   accessCodes?: Partial<AccessCodes>;
+  /** The set's own DN ("" for none): a set with one (or a user) places calls with digits that are no code. */
+  setDn?: string;
+}
+
+/** Calls -> session: the digits dialled off-hook so far; are they a hot desk access code? */
+export interface SessionDialled {
+  type: 'session.dialled';
+  digits: string;
+  replyTo: AnyActorRef;
 }
 
 export interface HotdeskUser {
@@ -24,11 +35,12 @@ export interface HotdeskUser {
   language: string;
 }
 
-export type SessionEvent = { type: 'key'; key: string } | LinkReply | SigPush | ServiceNotice | PinPadReport;
+export type SessionEvent = { type: 'key'; key: string } | LinkReply | SigPush | ServiceNotice | PinPadReport | SessionDialled;
 
 export interface SessionContext {
   method: LoginMethod;
   mac: string;
+  setDn: string;
   codes: AccessCodes;
   /** The hot desk user logged in on this set. */
   user: HotdeskUser | undefined;
@@ -59,6 +71,7 @@ export const result = (ctx: SessionContext, event: SessionEvent): LoginResult | 
   const m = answer(ctx, event);
   return m?.type === 'login-result' ? m : undefined;
 };
+const offHookCode = (ctx: SessionContext, event: SessionEvent) => (event.type === 'session.dialled' ? matchDialed(event.digits, ctx.codes).kind : undefined);
 const pick = (ctx: SessionContext, p: { desk?: string[]; handset?: string[]; dial?: string[] }): string[] =>
   (ctx.method === 'dial' ? p.dial : ctx.method === 'handset-hotdesk-mode' ? p.handset : p.desk) ?? [];
 
@@ -92,6 +105,11 @@ const effects = setup({
     dialledLogout: ({ context }) => matchDialed(context.dialed, context.codes).kind === 'logout' && context.user !== undefined,
     dialledRemoteLogout: ({ context }) => matchDialed(context.dialed, context.codes).kind === 'remote-logout',
     dialledPartial: ({ context }) => matchDialed(context.dialed, context.codes).kind === 'partial',
+    mayCall: ({ context }) => context.user !== undefined || context.setDn !== '',
+    // the same rules for digits a call dialled off-hook (session.dialled)
+    offHookLogin: ({ context, event }) => offHookCode(context, event) === 'login',
+    offHookLogout: ({ context, event }) => offHookCode(context, event) === 'logout' && context.user !== undefined,
+    offHookRemoteLogout: ({ context, event }) => offHookCode(context, event) === 'remote-logout',
     loggedIn: ({ context }) => context.user !== undefined,
     challenged: ({ context, event }) => answer(context, event)?.type === 'login-challenge',
     loginOk: ({ context, event }) => result(context, event)?.code === 'ok',
@@ -115,6 +133,12 @@ const effects = setup({
     toService: sendTo(({ system }) => system.get(SYSTEM.service), (_, e: ServiceRequest) => e),
     toKeys: sendTo(({ system }) => system.get(SYSTEM.keys), (_, e: { type: 'keys.user-in' } | { type: 'keys.user-out' }) => e),
     toPad: sendTo('pinPad', (_, e: PinPadCommand) => e),
+    toCalls: sendTo(({ system }) => system.get(SYSTEM.calls), (_, e: CallsDial | CallsUser) => e),
+    /** The answer to a call's session.dialled: the digits are ours (taken), may become ours, or are not. */
+    answerCode: sendTo(
+      ({ event }) => (event.type === 'session.dialled' ? event.replyTo : undefined) as AnyActorRef,
+      ({ event }, p: { kind: SessionCode['kind'] }): SessionCode => ({ type: 'session.code', digits: event.type === 'session.dialled' ? event.digits : '', kind: p.kind }),
+    ),
     /** A result or refusal over the session's screen for a while (the display times it out). */
     notice: sendTo(({ system }) => system.get(SYSTEM.display), (_, p: { rows: string[] }): DisplayEvent => ({ type: 'display.notice', rows: p.rows })),
     /** A request to the controller, named by the session's next id (bumpRequest then expects its answer). */
@@ -127,8 +151,8 @@ const effects = setup({
     dial: assign({ dialed: ({ context, event }) => context.dialed + keyOf(event) }),
     addExtDigit: assign({ entryExt: ({ context, event }) => appendExt(context.entryExt, keyOf(event)) }),
     takeRemoteExt: assign({
-      remoteExt: ({ context }) => {
-        const m = matchDialed(context.dialed, context.codes);
+      remoteExt: ({ context, event }) => {
+        const m = matchDialed(event.type === 'session.dialled' ? event.digits : context.dialed, context.codes);
         return m.kind === 'remote-logout' ? m.ext : '';
       },
     }),
@@ -200,12 +224,14 @@ export const session = effects.extend({
       enqueue.assign({ user, entryExt: '' });
       enqueue({ type: 'toKeys', params: { type: 'keys.user-in' } });
       enqueue({ type: 'toService', params: { type: 'service.user', ext: user.ext, token: Buffer.from(r.token).toString('hex') } });
+      enqueue({ type: 'toCalls', params: { type: 'calls.user', ext: user.ext } });
       enqueue({ type: 'publish', params: { user } });
     }),
     userOut: effects.enqueueActions(({ enqueue }) => {
       enqueue.assign({ user: undefined, logoutPending: false });
       enqueue({ type: 'toKeys', params: { type: 'keys.user-out' } });
       enqueue({ type: 'toService', params: { type: 'service.user', ext: '', token: '' } });
+      enqueue({ type: 'toCalls', params: { type: 'calls.user', ext: '' } });
       enqueue({ type: 'publish', params: { user: undefined } });
     }),
   },

@@ -13,7 +13,7 @@
 //   loggedIn --Logout / HotDesking, Logout / logout code--> loggingOut --> home (notice on top)
 //   any --service.rehoming--> offline (entry abandoned, PIN wiped);  a logout notice --> home
 import { assign, enqueueActions } from 'xstate';
-import { DEFAULT_ACCESS_CODES } from './dial-codes.ts';
+import { DEFAULT_ACCESS_CODES, matchDialed } from './dial-codes.ts';
 import { failureScreen } from './login-result-display.ts';
 import { noticeScreen, refusedScreen } from './logout.ts';
 import type { LogoutReason } from '../signalling/messages.ts';
@@ -30,11 +30,27 @@ const noticeOf = (rows: (c: SessionContext, e: SessionEvent) => string[]) => ({
   params: ({ context, event }: { context: SessionContext; event: SessionEvent }) => ({ rows: rows(context, event) }),
 });
 
+/** Digits a call dialled off-hook: a whole access code is the session's (the call drops its dial tone). */
+const OFF_HOOK_CODES = [
+  { guard: 'offHookLogin' as const, target: '#session.entering', actions: { type: 'answerCode' as const, params: { kind: 'taken' as const } } },
+  { guard: 'offHookLogout' as const, target: '#session.loggingOut', actions: { type: 'answerCode' as const, params: { kind: 'taken' as const } } },
+  { guard: 'offHookRemoteLogout' as const, target: '#session.remoteLogout', actions: ['takeRemoteExt' as const, { type: 'answerCode' as const, params: { kind: 'taken' as const } }] },
+  {
+    actions: {
+      type: 'answerCode' as const,
+      params: ({ context, event }: { context: SessionContext; event: SessionEvent }) => ({
+        kind: event.type === 'session.dialled' && matchDialed(event.digits, context.codes).kind === 'partial' ? ('partial' as const) : ('none' as const),
+      }),
+    },
+  },
+];
+
 export const sessionMachine = session.createMachine({
   id: 'session',
   context: ({ input }) => ({
     method: input.loginMethod,
     mac: input.mac,
+    setDn: input.setDn ?? '',
     codes: { ...DEFAULT_ACCESS_CODES, ...input.accessCodes },
     user: undefined,
     entryExt: '',
@@ -65,6 +81,8 @@ export const sessionMachine = session.createMachine({
     },
     'pin.length': { actions: assign({ pinLength: ({ event }) => event.length }) },
     'pin.refused': { actions: { type: 'trace', params: { message: 'PIN key refused' } } },
+    // digits a call dials off-hook while the session is busy with something else are not ours
+    'session.dialled': { actions: { type: 'answerCode', params: { kind: 'none' } } },
   },
   initial: 'offline',
   states: {
@@ -78,6 +96,7 @@ export const sessionMachine = session.createMachine({
     idle: {
       entry: 'showIdle',
       on: {
+        'session.dialled': OFF_HOOK_CODES,
         key: [
           { guard: 'opensHotdeskMenu', target: 'hotdeskMenu' },
           { guard: 'handsetLogin', target: 'entering' },
@@ -101,12 +120,8 @@ export const sessionMachine = session.createMachine({
         { guard: 'dialledLogout', target: 'loggingOut' },
         { guard: 'dialledRemoteLogout', target: 'remoteLogout', actions: 'takeRemoteExt' },
         { guard: 'dialledPartial', target: 'dialing' },
-        // digits that are no code of ours: a user's set hands the key on to the layer below (calls)
-        {
-          guard: 'loggedIn',
-          target: 'home',
-          actions: { type: 'toDisplay', params: ({ context }) => ({ type: 'display.pass', key: context.dialed.slice(-1), from: 'session' }) },
-        },
+        // digits that are no code of ours: a set that can call dials them (pre-dialling)
+        { guard: 'mayCall', target: 'home', actions: { type: 'toCalls', params: ({ context }) => ({ type: 'calls.dial', digits: context.dialed }) } },
         { target: 'home', actions: noticeOf((c) => [s(c).invalidCode]) },
       ],
     },
@@ -223,6 +238,7 @@ export const sessionMachine = session.createMachine({
     loggedIn: {
       entry: [assign({ dialed: '' }), 'showUser'],
       on: {
+        'session.dialled': OFF_HOOK_CODES,
         key: [
           { guard: 'logoutSoftkey', target: 'loggingOut' },
           { guard: 'opensHotdeskMenu', target: 'logoutMenu' },

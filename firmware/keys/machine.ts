@@ -7,9 +7,10 @@
 //   download:  idle --key-layout-begin--> receiving --every block in (or a new begin)--> idle
 //
 // The layout arrives from the controller as key-layout-begin + blocks (topic `keys`), BLF states as
-// blf-state (topic `lamps`); the ringer asks for a line appearance's lamp with keys.line and is told
-// which key (if any) shows it. BLF subscriptions go out fire-and-forget: a lost one is traced by the
-// link, and every registration renews them.
+// blf-state (topic `lamps`). The calls owner learns the line appearances from calls.lines (sent on
+// every layout change) and sets each call's line lamp with keys.line; a key carrying several calls
+// shows the most urgent (ringing, then busy, then hold). BLF subscriptions go out fire-and-forget: a
+// lost one is traced by the link, and every registration renews them.
 import { assign, sendTo, setup, type AnyActorRef } from 'xstate';
 import { decodeKeyLayout } from '../signalling/key-layout.ts';
 import { acceptBlock, finishAssembly, isComplete, startAssembly, type Assembly } from '../signalling/key-layout-transfer.ts';
@@ -24,23 +25,30 @@ export interface KeysInput {
   pkmKeys: readonly number[];
 }
 
-/** The ringer asks for a line appearance's lamp: `ringing` when a call is offered, `idle` when it ends. */
+export const LINE_LAMPS = ['ringing', 'busy', 'hold', 'idle'] as const;
+export type LineLamp = (typeof LINE_LAMPS)[number];
+
+/** The calls owner sets what one call (or another set's use of a key-system line) shows on its line key. */
 export interface KeysLine {
   type: 'keys.line';
-  callId: number;
+  /** The owner's name for what lights the key (a call, another set's call); `idle` forgets it. */
+  id: string;
   dn: string;
   line: number;
-  state: 'ringing' | 'idle';
-  replyTo: AnyActorRef;
+  state: LineLamp;
 }
-/** The answer to keys.line ringing: where the appearance is, if the set has it at all. */
-export interface KeysAppearance {
-  type: 'keys.appearance';
-  callId: number;
+/** A line or multicall appearance of the set now: the calls owner dials and answers on these. */
+export interface LineAppearance {
+  line: number;
   dn: string;
-  /** The visible key that flashes; undefined for a hidden appearance or none. */
+  type: 'line' | 'multicall';
+  /** The visible key that shows it; undefined when it is hidden (beyond the model's keys). */
   key?: string;
-  known: boolean;
+}
+/** Keys -> calls: the set's line appearances changed (a layout applied or dropped). */
+export interface CallsLines {
+  type: 'calls.lines';
+  lines: LineAppearance[];
 }
 export type KeysEvent = SigPush | LinkReply | ServiceNotice | { type: 'keys.user-in' } | { type: 'keys.user-out' } | KeysLine;
 
@@ -64,8 +72,8 @@ interface KeysContext {
   lit: Record<string, string>;
   /** CRC-32 of the layout applied (0: none yet); the service names it in register, so a cut-short one is sent again. */
   layoutCrc: number;
-  /** Ringing calls and the key each flashes. */
-  ringing: Record<number, string | undefined>;
+  /** What lights each line key now, by the calls owner's id: the key and the lamp it asks for. */
+  lineLamps: Record<string, { key: string; state: LineLamp }>;
   seq: number;
 }
 
@@ -73,11 +81,26 @@ type LampWrite = { key: string; cadence: string };
 
 const pushOf = (event: KeysEvent): Message | undefined => (event.type === 'sig.push' ? event.msg : undefined);
 
-/** A visible line key that shows `dn` on `line`, or a hidden appearance of it. */
-function appearance(ctx: KeysContext, dn: string, line: number): { key?: string; known: boolean } {
-  const key = ctx.keys.find((k) => k.id === `key:${line}` && k.dn === dn && (k.type === 'line' || k.type === 'multicall'));
-  if (key) return { key: key.id, known: true };
-  return { known: ctx.hiddenLines.some((k) => k.dn === dn) };
+const isLine = (k: KeyView) => k.module === 0 && (k.type === 'line' || k.type === 'multicall');
+
+/** The visible line key that shows `dn` on `line`, if any. */
+function lineKey(ctx: KeysContext, dn: string, line: number): string | undefined {
+  return ctx.keys.find((k) => k.id === `key:${line}` && k.dn === dn && isLine(k))?.id;
+}
+
+/** Every line appearance of the layout, visible or hidden. */
+function appearances(keys: readonly KeyView[], hidden: readonly KeyView[]): LineAppearance[] {
+  const of = (k: KeyView, visible: boolean): LineAppearance => ({ line: k.key, dn: k.dn, type: k.type === 'multicall' ? 'multicall' : 'line', ...(visible ? { key: k.id } : {}) });
+  return [...keys.filter(isLine).map((k) => of(k, true)), ...hidden.filter(isLine).map((k) => of(k, false))];
+}
+
+const URGENCY: Record<LineLamp, number> = { ringing: 3, busy: 2, hold: 1, idle: 0 };
+
+/** The cadence a line key shows: the most urgent of what lights it, or dark. */
+function lineCadence(lamps: KeysContext['lineLamps'], key: string): string {
+  let best: LineLamp = 'idle';
+  for (const l of Object.values(lamps)) if (l.key === key && URGENCY[l.state] > URGENCY[best]) best = l.state;
+  return best === 'idle' ? 'off' : best;
 }
 
 /** The lamps that go dark with a layout, and those a fresh layout darkens (keys gone, BLF until pushed). */
@@ -125,6 +148,7 @@ const effects = setup({
     trace: (_, _params: { message: string }) => {},
     toLink: sendTo(({ system }) => system.get(SYSTEM.link), (_, e: LinkEvent) => e),
     toService: sendTo(({ system }) => system.get(SYSTEM.service), (_, e: ServiceSubscribe | ServiceLayout) => e),
+    toCalls: sendTo(({ system }) => system.get(SYSTEM.calls), (_, e: CallsLines) => e),
   },
 });
 
@@ -184,6 +208,7 @@ const composite = effects.extend({
       if (context.blfDns.length > 0) subscribeBlf(enqueue, context, self, []);
       enqueue.assign({ keys: [], hiddenLines: [], blfDns: [], download: undefined, layoutCrc: 0 });
       enqueue({ type: 'toService', params: { type: 'service.layout', crc: 0 } });
+      enqueue({ type: 'toCalls', params: { type: 'calls.lines', lines: [] } });
     }),
     applyDownload: effects.enqueueActions(({ context, self, enqueue }) => {
       const step = layoutStep(context);
@@ -195,25 +220,21 @@ const composite = effects.extend({
       if (step.blfDns.length > 0 || context.blfDns.length > 0) subscribeBlf(enqueue, context, self, step.blfDns);
       enqueue.assign({ keys: step.keys, hiddenLines: step.hiddenLines, blfDns: step.blfDns, layoutCrc: crc });
       enqueue({ type: 'toService', params: { type: 'service.layout', crc } });
+      enqueue({ type: 'toCalls', params: { type: 'calls.lines', lines: appearances(step.keys, step.hiddenLines) } });
     }),
     renewBlf: effects.enqueueActions(({ context, self, enqueue }) => {
       // a new controller knows nothing of what this set monitored on the old one
       if (context.blfDns.length > 0) subscribeBlf(enqueue, context, self, context.blfDns);
     }),
-    ringLine: effects.enqueueActions(({ context, event, enqueue }) => {
+    lightLine: effects.enqueueActions(({ context, event, enqueue }) => {
       if (event.type !== 'keys.line') return;
-      if (event.state === 'idle') {
-        const key = context.ringing[event.callId];
-        const { [event.callId]: _gone, ...rest } = context.ringing;
-        enqueue.assign({ ringing: rest });
-        if (key) writeLamps(enqueue, context, off([key]));
-        return;
-      }
-      const at = appearance(context, event.dn, event.line);
-      if (at.known) enqueue.assign({ ringing: { ...context.ringing, [event.callId]: at.key } });
-      if (at.key) writeLamps(enqueue, context, [{ key: at.key, cadence: 'ringing' }]);
-      if (at.known) enqueue({ type: 'trace', params: { message: `ringing on ${at.key ?? `hidden line ${event.dn}`}` } });
-      enqueue.sendTo(event.replyTo, { type: 'keys.appearance', callId: event.callId, dn: event.dn, key: at.key, known: at.known } satisfies KeysAppearance);
+      const { [event.id]: before, ...rest } = context.lineLamps;
+      const key = lineKey(context, event.dn, event.line);
+      const lamps = key && event.state !== 'idle' ? { ...rest, [event.id]: { key, state: event.state } } : rest;
+      enqueue.assign({ lineLamps: lamps });
+      // each key this changes (the one it lit before, the one it lights now) shows its most urgent state
+      const touched = new Set([before?.key, key].filter((k): k is string => k !== undefined));
+      writeLamps(enqueue, context, [...touched].map((k) => ({ key: k, cadence: lineCadence(lamps, k) })));
     }),
   },
 });
@@ -239,7 +260,7 @@ export const keysMachine = composite.createMachine({
     download: undefined,
     lit: {},
     layoutCrc: 0,
-    ringing: {},
+    lineLamps: {},
     seq: 1,
   }),
   entry: ['subscribe', PUBLISH],
@@ -247,7 +268,7 @@ export const keysMachine = composite.createMachine({
   on: {
     'service.registered': { actions: 'renewBlf' },
     'service.rehoming': { actions: 'cancelOwn' },
-    'keys.line': { actions: 'ringLine' },
+    'keys.line': { actions: 'lightLine' },
   },
   states: {
     layout: {

@@ -11,7 +11,7 @@
 import type { AnyActorRef } from 'xstate';
 import type { Message, MessageType } from '../signalling/messages.ts';
 import type { Peer } from './peers.ts';
-import type { RegisterMode } from './registration.ts';
+import type { DialPlan, RegisterMode } from './registration.ts';
 
 /** What a push from the controller is about; each topic has its own subscribers. */
 export type Topic = 'service' | 'session' | 'keys' | 'lamps' | 'calls';
@@ -30,6 +30,7 @@ const TOPICS: { readonly [K in MessageType]?: Topic } = {
   'call-transfer': 'calls',
   'call-conference': 'calls',
   'call-release': 'calls',
+  'line-status': 'calls',
 };
 
 /** The topic of a controller push, undefined for messages the controller never pushes. */
@@ -96,6 +97,8 @@ export interface ServiceRegistered {
   type: 'service.registered';
   mode: RegisterMode;
   controllerId: string;
+  /** Where Alarm calls and when a dialled number is complete, as this controller says. */
+  dialPlan: DialPlan;
 }
 /** Registered and the service's own screens are done: the session takes the screen. */
 export interface ServiceInService {
@@ -136,5 +139,5 @@ export const SYSTEM = {
   service: 'service',
   session: 'session',
   keys: 'keys',
-  ringer: 'ringer',
+  calls: 'calls',
 } as const;

@@ -54,6 +54,7 @@ export const serviceMachine = service.createMachine({
       healthCheckMs: HEALTH_CHECK_MS,
       missed: 0,
       controllerId: '',
+      dialPlan: { alarmDn: '', dialDigits: 0 },
       userExt: '',
       userToken: '',
       layoutCrc: 0,
@@ -153,7 +154,7 @@ export const serviceMachine = service.createMachine({
     upgrading: { entry: ['logoutBeforeUpgrade', { type: 'trace', params: ({ context }) => ({ message: upgradeReason(context) }) }, 'reboot'] },
     registered: {
       type: 'parallel',
-      entry: ['confirmOnce', PUBLISH, { type: 'tell', params: ({ context }) => ({ type: 'service.registered', mode: context.mode, controllerId: context.controllerId }) }],
+      entry: ['confirmOnce', PUBLISH, { type: 'tell', params: ({ context }) => ({ type: 'service.registered', mode: context.mode, controllerId: context.controllerId, dialPlan: context.dialPlan }) }],
       on: {
         'sig.push': {
           guard: 'redirectPush',

@@ -31,8 +31,15 @@ export function registerMessage(p: { mac: string; model: string; firmwareVersion
   };
 }
 
+/** What the controller's register-ack says about dialling: where Alarm calls, when a number is complete. */
+export interface DialPlan {
+  alarmDn: string;
+  /** A dialled extension is complete at this many digits (0: at # or a pause). */
+  dialDigits: number;
+}
+
 export type RegisterOutcome =
-  | { kind: 'ok'; heartbeatMs: number; healthCheckMs: number; controllerId: string }
+  | { kind: 'ok'; heartbeatMs: number; healthCheckMs: number; controllerId: string; dialPlan: DialPlan }
   | { kind: 'redirect'; to: Peer }
   | { kind: 'retry'; sameServer: boolean; why: string }
   | { kind: 'upgrade'; version: string };
@@ -53,7 +60,7 @@ export function classifyRegisterAnswer(answer: Message, running: string, rehomin
   }
   const heartbeatMs = answer.heartbeatSeconds > 0 ? answer.heartbeatSeconds * 1000 : DEFAULT_HEARTBEAT_MS;
   const healthCheckMs = answer.healthCheckSeconds > 0 ? answer.healthCheckSeconds * 1000 : HEALTH_CHECK_MS;
-  return { kind: 'ok', heartbeatMs, healthCheckMs, controllerId: answer.controllerId };
+  return { kind: 'ok', heartbeatMs, healthCheckMs, controllerId: answer.controllerId, dialPlan: { alarmDn: answer.alarmDn, dialDigits: answer.dialDigits } };
 }
 
 export function announceScreen(phoneIp: string, server: Peer): string[] {

@@ -15,6 +15,7 @@ import {
   registerMessage,
   type RegisterMode,
   type RegisterOutcome,
+  type DialPlan,
 } from './registration.ts';
 import { HEALTH_CHECK_TRIES, HEARTBEAT_TRIES, MISSED_HEARTBEATS_LIMIT, RESILIENCY_STEP_MS, nextServer, reprobeDelay } from './resilience.ts';
 
@@ -57,6 +58,8 @@ export interface ServiceContext {
   healthCheckMs: number;
   missed: number;
   controllerId: string;
+  /** The register-ack's dial plan (alarm DN, extension length): the calls owner dials by it. */
+  dialPlan: DialPlan;
   /** The hot desk user on the set, as the session said ("" for none). */
   userExt: string;
   /** The cluster's token for that user's login (hex, "" for none): a re-home keeps the user only with it. */
@@ -190,6 +193,7 @@ export const service = setup({
         heartbeatMs: o.heartbeatMs,
         healthCheckMs: o.healthCheckMs,
         controllerId: o.controllerId,
+        dialPlan: o.dialPlan,
         missed: 0,
         redirectHops: 0,
         // on a secondary for any reason but a redirect (the user's home): watch for the primary's return

@@ -181,7 +181,8 @@ describe('phone machine, model-based', () => {
         expect(of('inService').filter((x) => x.type === '@input').at(-1)?.input).toEqual({
           service: { callServers: servers, phoneIp: c.lease.ip, mac: INPUT.mac, model: '5340', firmwareVersion: '1.0.0.0', dn: '5340' },
           keys: { programmableKeys: PROFILE.programmableKeys, pkmKeys: [36] },
-          session: { loginMethod: PROFILE.loginMethod, mac: INPUT.mac, accessCodes: undefined },
+          session: { loginMethod: PROFILE.loginMethod, mac: INPUT.mac, accessCodes: undefined, setDn: '5340' },
+          calls: { handset: false, setDn: '5340' },
         });
       }
       if (e.type === 'registered' && snap.matches({ network: 'inService' })) expect(effects.at(-1)).toEqual({ type: 'confirmImage' });
@@ -204,11 +205,12 @@ describe('in-service machine, model-based', () => {
     service: { callServers: ['10.0.0.1'], phoneIp: '10.0.0.9', mac: INPUT.mac, model: '5340', firmwareVersion: '1.0.0.0', dn: '5340' },
     keys: { programmableKeys: 48, pkmKeys: [] },
     session: { loginMethod: 'hotdesk-key', mac: INPUT.mac },
+    calls: { handset: false, setDn: '5340' },
   };
   const walkedIn = inServiceMachine.provide({
     // nobody to tell in the walk (no parent): the live replay runs the real actions
     actions: { registered: () => {}, reboot: () => {}, user: () => {} },
-    actors: { service: idle, session: idle, keys: idle, ringer: idle },
+    actors: { service: idle, session: idle, keys: idle, calls: idle },
   });
   const events = [
     named('registered', { type: 'registered' }),
@@ -223,16 +225,16 @@ describe('in-service machine, model-based', () => {
 
   replayAll(wi, (path) => {
     const log: Sent[] = [];
-    const actors = { service: stand(log, 'service') as never, session: stand(log, 'session') as never, keys: stand(log, 'keys') as never, ringer: stand(log, 'ringer') as never };
+    const actors = { service: stand(log, 'service') as never, session: stand(log, 'session') as never, keys: stand(log, 'keys') as never, calls: stand(log, 'calls') as never };
     const l = live(inServiceMachine.provide({ actors }), { systemId: 'inService', input: INS, peers: [] });
     // the four actors started in order, with their part of the input, under their system ids
     expect(log.filter((e) => e.event.type === '@input').map((e) => [e.to, e.event.input])).toEqual([
       ['service', INS.service],
       ['keys', INS.keys],
       ['session', INS.session],
-      ['ringer', undefined],
+      ['calls', INS.calls],
     ]);
-    for (const id of [SYSTEM.service, SYSTEM.keys, SYSTEM.session, SYSTEM.ringer]) expect(l.root.system.get(id)).toBeDefined();
+    for (const id of [SYSTEM.service, SYSTEM.keys, SYSTEM.session, SYSTEM.calls]) expect(l.root.system.get(id)).toBeDefined();
     replay(path, l, (s) => JSON.stringify(s.value), (_, step) => {
       if (step.event.type === 'registered' || step.event.type === 'firmware.reboot') expect(l.sent.filter((x) => x.to === 'parent').at(-1)?.event).toEqual(step.event);
     });

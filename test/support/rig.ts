@@ -123,7 +123,8 @@ export function rig(opts: RigOptions = {}) {
           input: {
             service: { callServers: [PRIMARY.ip, SECONDARY.ip], phoneIp: PHONE.ip, mac: MAC, model: profile.id, firmwareVersion: opts.input?.firmwareVersion ?? '1.0', dn: opts.input?.dn },
             keys: { programmableKeys: profile.programmableKeys, pkmKeys: opts.input?.pkmKeys ?? [] },
-            session: { loginMethod: profile.loginMethod, mac: MAC, accessCodes: opts.input?.accessCodes },
+            session: { loginMethod: profile.loginMethod, mac: MAC, accessCodes: opts.input?.accessCodes, setDn: opts.input?.dn ?? '' },
+            calls: { handset: profile.kind === 'handset', setDn: opts.input?.dn ?? '' },
           },
         },
         on: {
@@ -170,7 +171,7 @@ export function rig(opts: RigOptions = {}) {
     ctx,
     published,
     /** Every actor's context, as a snapshot inspector would see it (for the PIN checks). */
-    snapshots: () => [SYSTEM.display, SYSTEM.service, SYSTEM.session, SYSTEM.keys, SYSTEM.ringer].map((id) => actor.system.get(id)?.getSnapshot()),
+    snapshots: () => [SYSTEM.display, SYSTEM.service, SYSTEM.session, SYSTEM.keys, SYSTEM.calls].map((id) => actor.system.get(id)?.getSnapshot()),
     /** Lets time pass (every alarm runs, promises settle after each instant). */
     advance: (ms: number) => clock.advance(ms),
     /** Presses keys, letting 50 ms pass after each (replies arrive within that on the fake net). */

@@ -88,7 +88,7 @@ const abstraction = (s: AnyMachineSnapshot) => {
   return `${JSON.stringify(s.value)} user=${c.user?.ext ?? ''} dialed=${dialedClass(c.dialed)} remote=${c.remoteExt === '' ? '' : c.remoteExt === USER ? 'own' : 'other'} ext=${c.entryExt !== ''} asking=${c.expect !== ''}`;
 };
 
-const PEERS = [SYSTEM.display, SYSTEM.link, SYSTEM.service, SYSTEM.keys];
+const PEERS = [SYSTEM.display, SYSTEM.link, SYSTEM.service, SYSTEM.keys, SYSTEM.calls];
 
 /** The walk and the replays for one login style; `excluded`: the states that style cannot reach, and why. */
 function modelBased(name: string, loginMethod: LoginMethod, excluded: Record<string, string> = {}, everyKey = false) {
@@ -157,9 +157,9 @@ function modelBased(name: string, loginMethod: LoginMethod, excluded: Record<str
         // a quiet fail-back leaves the session's screen up; any other re-home clears it for the service's screens
         expect(to(SYSTEM.display).slice(seen).some((e) => e.type === 'display.clear')).toBe(step.event.mode !== 'failback');
       }
-      // a digit that is no access code: a user's set passes it on (for calls), a userless set says so
+      // a digit that is no access code: a user's set dials it (a call, pre-dialled), a userless set says so
       if (key !== undefined && /^[0-9]$/.test(key) && snap.matches('loggedIn') && prev?.matches('loggedIn')) {
-        expect(to(SYSTEM.display).at(-2)).toEqual({ type: 'display.pass', key, from: 'session' });
+        expect(to(SYSTEM.calls).at(-1)).toEqual({ type: 'calls.dial', digits: key });
       }
       if (key !== undefined && /^[0-9]$/.test(key) && snap.matches('idle') && prev?.matches('idle')) {
         expect(to(SYSTEM.display).at(-2)).toEqual({ type: 'display.notice', rows: ['Invalid Code'] });

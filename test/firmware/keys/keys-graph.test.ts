@@ -1,12 +1,12 @@
 // Model-based test of the keys machine (the key map and every lamp): xstate/graph walks its two regions
 // (layout: own / user; download: idle / receiving / check) from sample events - the session's user in
 // and out, a key layout's begin and blocks (one with a good CRC, one announced with a bad one, a block
-// out of range), BLF states, the service's news, and the ringer's line appearance ringing and idle.
-// Each path is then replayed on a live keys machine invoked next to recorders standing in for the link
-// and the service, with `setLamp` and `publish` bound: at every step the lamps written must match what
-// the machine says is lit.
+// out of range), BLF states, the service's news, and the calls owner's line lamps (two calls on one key:
+// the most urgent shows). Each path is then replayed on a live keys machine invoked next to recorders
+// standing in for the link, the service and the calls owner, with `setLamp` and `publish` bound: at
+// every step the lamps written must match what the machine says is lit.
 import { describe, expect, it } from 'vitest';
-import { createActor, fromCallback, type AnyEventObject, type AnyMachineSnapshot } from 'xstate';
+import type { AnyEventObject, AnyMachineSnapshot } from 'xstate';
 import { keysMachine, type KeysInput, type KeysView } from '../../../firmware/keys/machine.ts';
 import { SYSTEM } from '../../../firmware/service/events.ts';
 import { encodeKeyLayout, type KeyEntry } from '../../../firmware/signalling/key-layout.ts';
@@ -26,13 +26,8 @@ const payload = encodeKeyLayout(LAYOUT);
 const { begin, blocks } = splitKeyLayout(payload, Math.ceil(payload.length / 2));
 const badBegin = { ...begin, crc32: (begin.crc32 ^ 1) >>> 0 };
 
-/** The ringer's stand-in: keys.line carries a ref to answer (keys.appearance). */
-const ringerInbox: AnyEventObject[] = [];
-const ringer = createActor(fromCallback<AnyEventObject>(({ receive }) => receive((e) => void ringerInbox.push(e)))).start();
-
 const push = (label: string, msg: Message) => named(label, { type: 'sig.push', msg });
-const line = (label: string, callId: number, dn: string, lineKey: number, state: 'ringing' | 'idle') =>
-  named(label, { type: 'keys.line', callId, dn, line: lineKey, state, replyTo: ringer });
+const line = (label: string, id: string, dn: string, lineKey: number, state: 'ringing' | 'busy' | 'hold' | 'idle') => named(label, { type: 'keys.line', id, dn, line: lineKey, state });
 
 const SAMPLES: AnyEventObject[] = [
   named('user in', { type: 'keys.user-in' }),
@@ -46,9 +41,10 @@ const SAMPLES: AnyEventObject[] = [
   push('blf 5008 logged-out', { type: 'blf-state', dn: '5008', state: 'logged-out' }),
   named('registered', { type: 'service.registered', mode: 'failover', controllerId: 'icp-2' }),
   named('rehoming', { type: 'service.rehoming', mode: 'failover' }),
-  line('call 1 rings on key 1', 1, '5000', 1, 'ringing'),
-  line('call 2 rings on the hidden line', 2, '5006', 6, 'ringing'),
-  line('call 1 ends', 1, '', 0, 'idle'),
+  line('call 1 rings on key 1', 'call:1', '5000', 1, 'ringing'),
+  line('call 2 held on key 1', 'call:2', '5000', 1, 'hold'),
+  line('call 3 rings on the hidden line', 'call:3', '5006', 6, 'ringing'),
+  line('call 1 ends', 'call:1', '5000', 1, 'idle'),
 ];
 
 /**
@@ -59,13 +55,13 @@ const abstraction = (s: AnyMachineSnapshot) => {
   const c = s.context;
   const dl = c.download ? `${c.download.begin.crc32 === begin.crc32 ? 'good' : 'bad'}:${blocksIn(c.download)}` : '-';
   const keys = c.keys.map((k: { id: string }) => k.id).join(',');
-  return `${JSON.stringify(s.value)} pkm=${c.pkmEnabled} dl=${dl} keys=${keys} blf=${c.blfDns.join(',')} ringing=${Object.keys(c.ringing).join(',')} lit=${Object.keys(c.lit).sort().join(',')}`;
+  return `${JSON.stringify(s.value)} pkm=${c.pkmEnabled} dl=${dl} keys=${keys} blf=${c.blfDns.join(',')} lines=${Object.entries(c.lineLamps).map(([id, l]) => `${id}:${(l as { state: string }).state}`).sort().join(',')} lit=${Object.keys(c.lit).sort().join(',')}`;
 };
 
 // the service's news changes nothing the abstraction sees: take it as a transition where BLF keys are
 // shown (with no transfer or call in the way, to keep the walk small), so the replay sees what it does
 const edge = (prev: AnyMachineSnapshot, e: AnyEventObject) =>
-  e.type.startsWith('service.') && prev.context.blfDns.length > 0 && prev.context.download === undefined && Object.keys(prev.context.ringing).length === 0;
+  e.type.startsWith('service.') && prev.context.blfDns.length > 0 && prev.context.download === undefined && Object.keys(prev.context.lineLamps).length === 0;
 const w = walk(keysMachine, { input: INPUT, events: () => SAMPLES, abstraction, edge });
 
 describe('keys machine, model-based', () => {
@@ -80,7 +76,6 @@ describe('keys machine, model-based', () => {
   });
 
   replayAll(w, (path) => {
-    ringerInbox.length = 0;
     const lamps = new Map<string, string>();
     const views: KeysView[] = [];
     const traces: string[] = [];
@@ -91,7 +86,7 @@ describe('keys machine, model-based', () => {
         trace: (_, p) => void traces.push(p.message),
       },
     });
-    const l = live(machine, { systemId: SYSTEM.keys, input: INPUT, peers: [SYSTEM.link, SYSTEM.service] });
+    const l = live(machine, { systemId: SYSTEM.keys, input: INPUT, peers: [SYSTEM.link, SYSTEM.service, SYSTEM.calls] });
     const to = (name: string) => l.sent.filter((e) => e.to === name).map((e) => e.event);
     expect(to(SYSTEM.link)[0]).toMatchObject({ type: 'sig.subscribe', topics: ['keys', 'lamps'] });
     expect(to(SYSTEM.service)[0]).toMatchObject({ type: 'service.subscribe' });
@@ -137,10 +132,20 @@ describe('keys machine, model-based', () => {
       }
       // a new controller knows nothing of what this set monitored: the subscriptions are renewed
       if (e.type === 'service.registered') expect(requested).toMatchObject(c.blfDns.length > 0 ? [{ msg: { type: 'blf-subscribe', dns: c.blfDns } }] : []);
-      if (e.type === 'keys.line' && e.state === 'ringing') {
-        const appearance = ringerInbox.at(-1);
-        expect(appearance).toMatchObject({ type: 'keys.appearance', callId: e.callId, dn: e.dn });
-        if (appearance?.key) expect(lamps.get(appearance.key)).toBe('ringing');
+      if (e.type === 'keys.line') {
+        // a visible line key shows the most urgent of its calls; a hidden line lights nothing
+        const key = c.keys.find((k: { id: string; dn: string; type: string }) => k.id === `key:${e.line}` && k.dn === e.dn && k.type === 'line');
+        if (key) {
+          const states = Object.values(c.lineLamps as Record<string, { key: string; state: string }>).filter((l) => l.key === key.id).map((l) => l.state);
+          const want = states.includes('ringing') ? 'ringing' : states.includes('busy') ? 'busy' : states.includes('hold') ? 'hold' : undefined;
+          expect(lamps.get(key.id)).toBe(want);
+        } else {
+          expect(Object.keys(c.lineLamps)).not.toContain(e.id);
+        }
+      }
+      // every layout applied or dropped tells the calls owner the line appearances
+      if (e.type === 'sig.push' && e.msg.type === 'key-layout-block' && snap.matches({ download: 'idle' }) && path.steps[i - 1].state.context.download.begin.crc32 === begin.crc32) {
+        expect(to(SYSTEM.calls).at(-1)).toEqual({ type: 'calls.lines', lines: [{ line: 1, dn: '5000', type: 'line', key: 'key:1' }, { line: 6, dn: '5006', type: 'line' }] });
       }
       if (e.type === 'service.rehoming') expect(to(SYSTEM.link).slice(linkBefore).map((x) => x.type)).toEqual(['sig.cancel']);
       tracesBefore = traces.length;
