@@ -1,89 +1,261 @@
 // What a scenario's `controller:` step can do to the far end while the phone runs: take a service down or
-// bring it back, kill or revive a controller of the cluster, change a line's state, log users out. Each
-// action is checked, so a typo fails the step with a clear message.
-import type { LineState, UserFeature } from './call-server/call-server.ts';
+// bring it back, kill or revive a controller of the cluster, change a line's state, log users out, place,
+// answer and hang up calls. One table (ACTIONS) says what each action takes; the scenario loader checks a
+// step against it when the file loads (a typo is a bad file, exit 2, with its line) and
+// applyControllerAction parses with the same table before it acts, so both agree by construction.
+import type { CallServer, LineState, LogoutOutcome, UserFeature } from './call-server/call-server.ts';
+import type { ControllerConfig } from './config.ts';
 import type { Controller } from './controller.ts';
+import { ROUTER_IP } from './router.ts';
 
-type Args = Record<string, unknown>;
+// ---- the kinds of field an action takes ----
 
-function str(v: Args, key: string, action: string): string {
-  const x = v[key];
-  if (typeof x !== 'string' && typeof x !== 'number') throw new Error(`controller ${action} needs "${key}"`);
-  return String(x);
+type FieldType = { readonly kind: 'dn' } | { readonly kind: 'bool' } | { readonly kind: 'enum'; readonly values: readonly string[] };
+
+interface FieldSpec {
+  readonly type: FieldType;
+  readonly optional?: true;
+  /** Said instead of the enum's list for a value that is not one (`blf: { state: logged-out }`). */
+  readonly hints?: Readonly<Record<string, string>>;
 }
 
-function oneOf<T extends string>(value: string, allowed: readonly T[], what: string): T {
-  if (!(allowed as readonly string[]).includes(value)) throw new Error(`${what} must be one of ${allowed.join(', ')} (got "${value}")`);
-  return value as T;
+type Fields = Readonly<Record<string, FieldSpec>>;
+
+type ValueOf<T extends FieldType> = T extends { kind: 'bool' } ? boolean : T extends { kind: 'enum'; values: readonly (infer V)[] } ? V : string;
+type Required<F extends Fields> = { [K in keyof F as F[K] extends { optional: true } ? never : K]: ValueOf<F[K]['type']> };
+type Optional<F extends Fields> = { [K in keyof F as F[K] extends { optional: true } ? K : never]?: ValueOf<F[K]['type']> };
+/** The parsed arguments of an action with fields F: DNs as strings, booleans, enum values. */
+export type ArgsOf<F extends Fields> = Required<F> & Optional<F>;
+
+const DN = { kind: 'dn' } as const satisfies FieldType;
+const BOOL = { kind: 'bool' } as const satisfies FieldType;
+const oneOf = <const V extends readonly string[]>(...values: V) => ({ kind: 'enum', values }) as const;
+
+/** A DN, as every number of the world is written (docs/design.md "The controller's world"). */
+const DN_PATTERN = /^[0-9]{1,10}$/;
+
+// ---- the actions ----
+
+/** What the loader knows of the world when it checks a step (the scenario's `controller:` block). */
+export interface ActionContext {
+  world?: ControllerConfig;
 }
 
-const LINE_STATES = ['idle', 'busy', 'ringing'] as const;
-const FEATURES = ['none', 'dnd', 'cfa'] as const;
+interface FieldsAction<F extends Fields> {
+  readonly shape: 'fields';
+  readonly fields: F;
+  run(controller: Controller, args: ArgsOf<F>): void;
+}
 
-export function applyControllerAction(controller: Controller, action: Args): void {
-  for (const [what, value] of Object.entries(action)) {
-    const v = (value ?? {}) as Args;
-    switch (what) {
-      case 'tftp':
-      case 'dhcp': {
-        if (typeof v.down !== 'boolean') throw new Error(`controller ${what} action takes { down: true|false }`);
-        if (what === 'tftp') controller.tftp.down = v.down;
-        else controller.setDhcpDown(v.down);
-        break;
+/** An action whose value is a call server of the cluster, by id or address (`{ kill: icp-1 }`). */
+interface MemberAction {
+  readonly shape: 'member';
+  run(controller: Controller, idOrIp: string): void;
+}
+
+type ActionSpec = FieldsAction<any> | MemberAction;
+
+function fieldsAction<const F extends Fields>(fields: F, run: (controller: Controller, args: ArgsOf<F>) => void): FieldsAction<F> {
+  return { shape: 'fields', fields, run };
+}
+
+const LINE_STATES = ['idle', 'busy', 'ringing'] as const satisfies readonly LineState[];
+const FEATURES = ['none', 'dnd', 'cfa'] as const satisfies readonly UserFeature[];
+const BLF_STATES = [...LINE_STATES, 'dnd', 'cfa'] as const;
+const LOGOUT_OUTCOMES = ['done', 'waiting', 'refused-ringing', 'not-allowed', 'unknown-ext', 'not-logged-in'] as const satisfies readonly LogoutOutcome[];
+// every outcome the call server can give is one `expect` may name (a new one fails to compile here)
+const _allOutcomes: readonly (typeof LOGOUT_OUTCOMES)[number][] = [] as LogoutOutcome[];
+void _allOutcomes;
+
+const everyCallServer = (controller: Controller): Iterable<CallServer> => controller.callServers.values();
+
+/** The call server of the cluster where a phone holds one of `dns` (in that order), else this controller's. */
+function callServerHolding(controller: Controller, ...dns: string[]): CallServer {
+  for (const dn of dns) {
+    for (const cs of everyCallServer(controller)) if (cs.holds(dn)) return cs;
+  }
+  return controller.callServer;
+}
+
+/** Every controller action, by the name a step gives it (docs/scenarios.md "Controller actions"). */
+export const ACTIONS: Readonly<Record<string, ActionSpec>> = {
+  // the TFTP / DHCP server stops (true) or starts (false) answering
+  tftp: fieldsAction({ down: { type: BOOL } }, (c, a) => {
+    c.tftp.down = a.down;
+  }),
+  dhcp: fieldsAction({ down: { type: BOOL } }, (c, a) => {
+    c.setDhcpDown(a.down);
+  }),
+  // a call server of the cluster stops / starts answering
+  kill: { shape: 'member', run: (c, id) => c.setDead(id, true) },
+  revive: { shape: 'member', run: (c, id) => c.setDead(id, false) },
+  // the prime line's state; a user's DND or call forward always
+  line: fieldsAction({ ext: { type: DN }, state: { type: oneOf(...LINE_STATES) } }, (c, a) => {
+    for (const cs of everyCallServer(c)) cs.setLineState(a.ext, a.state);
+  }),
+  feature: fieldsAction({ ext: { type: DN }, state: { type: oneOf(...FEATURES) } }, (c, a) => {
+    for (const cs of everyCallServer(c)) cs.setUserState(a.ext, a.state);
+  }),
+  // the docs/design.md example: a monitored DN's state, set through what causes it on the call server
+  blf: fieldsAction(
+    {
+      dn: { type: DN },
+      state: { type: oneOf(...BLF_STATES), hints: { 'logged-out': 'is set by what causes it: log the user in or out instead' } },
+    },
+    (c, a) => {
+      for (const cs of everyCallServer(c)) {
+        if (a.state === 'dnd' || a.state === 'cfa') cs.setUserState(a.dn, a.state);
+        else cs.setLineState(a.dn, a.state);
       }
-      case 'kill':
-      case 'revive':
-        controller.setDead(String(value), what === 'kill');
-        break;
-      case 'line': {
-        const state = oneOf(str(v, 'state', 'line'), LINE_STATES, 'line state');
-        for (const cs of controller.callServers.values()) cs.setLineState(str(v, 'ext', 'line'), state as LineState);
-        break;
-      }
-      case 'feature': {
-        const state = oneOf(str(v, 'state', 'feature'), FEATURES, 'feature state');
-        for (const cs of controller.callServers.values()) cs.setUserState(str(v, 'ext', 'feature'), state as UserFeature);
-        break;
-      }
-      case 'blf': {
-        // the docs/design.md example: a monitored DN's state, set through what causes it on the call server
-        const dn = str(v, 'dn', 'blf');
-        const state = str(v, 'state', 'blf');
-        for (const cs of controller.callServers.values()) {
-          if ((LINE_STATES as readonly string[]).includes(state)) cs.setLineState(dn, state as LineState);
-          else if (state === 'dnd' || state === 'cfa') cs.setUserState(dn, state);
-          else throw new Error(`blf state "${state}" is set by what causes it: log the user in or out instead`);
-        }
-        break;
-      }
-      case 'remote-logout': {
-        const outcome = controller.callServer.remoteLogout(str(v, 'by', 'remote-logout'), str(v, 'ext', 'remote-logout'));
-        if (v.expect !== undefined && outcome !== v.expect) throw new Error(`remote logout was ${outcome}, not ${v.expect}`);
-        break;
-      }
-      case 'login': {
-        // SIMULATES another set: the user logs in on a set with DN `on` that the call server plays itself
-        // (no phone on the wire); enough for BLF watchers to see the user logged in
-        const ext = str(v, 'ext', 'login');
-        const on = str(v, 'on', 'login');
-        for (const cs of controller.callServers.values()) {
-          if (cs.loginOnSimulatedSet(ext, on) === 'unknown-ext') throw new Error(`controller login: ${ext} is not a hot desk user`);
-        }
-        break;
-      }
-      case 'logout': {
-        // the user logs out wherever logged in, as by the logout access code there
-        const ext = str(v, 'ext', 'logout');
-        for (const cs of controller.callServers.values()) {
-          if (cs.logoutUser(ext) === 'unknown-ext') throw new Error(`controller logout: ${ext} is not a hot desk user`);
-        }
-        break;
-      }
-      case 'schedule-logout':
-        for (const cs of controller.callServers.values()) cs.scheduleLogout();
-        break;
-      default:
-        throw new Error(`unknown controller action "${what}" (tftp, dhcp, kill, revive, line, feature, blf, login, logout, remote-logout, schedule-logout)`);
+    },
+  ),
+  // a remote logout from another set (its COS and the user's decide)
+  'remote-logout': fieldsAction({ by: { type: DN }, ext: { type: DN }, expect: { type: oneOf(...LOGOUT_OUTCOMES), optional: true } }, (c, a) => {
+    const outcome = c.callServer.remoteLogout(a.by, a.ext);
+    if (a.expect !== undefined && outcome !== a.expect) throw new Error(`remote logout was ${outcome}, not ${a.expect}`);
+  }),
+  // SIMULATES another set: the user logs in on a set with DN `on` that the call server plays itself
+  // (no phone on the wire); enough for BLF watchers to see the user logged in
+  login: fieldsAction({ ext: { type: DN }, on: { type: DN } }, (c, a) => {
+    for (const cs of everyCallServer(c)) {
+      if (cs.loginOnSimulatedSet(a.ext, a.on) === 'unknown-ext') throw new Error(`controller login: ${a.ext} is not a hot desk user`);
     }
+  }),
+  // the user logs out wherever logged in, as by the logout access code there
+  logout: fieldsAction({ ext: { type: DN } }, (c, a) => {
+    for (const cs of everyCallServer(c)) {
+      if (cs.logoutUser(a.ext) === 'unknown-ext') throw new Error(`controller logout: ${a.ext} is not a hot desk user`);
+    }
+  }),
+  // the scheduled logout: idle users now, busy ones when their call ends
+  'schedule-logout': fieldsAction({}, (c) => {
+    for (const cs of everyCallServer(c)) cs.scheduleLogout();
+  }),
+  // calls (docs/design.md "Calls"): either end may be a phone on the wire or a party the call server plays
+  call: fieldsAction({ from: { type: DN }, to: { type: DN } }, (c, a) => {
+    callServerHolding(c, a.from, a.to).placeCall(a.from, a.to);
+  }),
+  answer: fieldsAction({ dn: { type: DN } }, (c, a) => {
+    callServerHolding(c, a.dn).answerParty(a.dn);
+  }),
+  hangup: fieldsAction({ dn: { type: DN } }, (c, a) => {
+    callServerHolding(c, a.dn).hangupParty(a.dn);
+  }),
+};
+
+// ---- parsing ----
+
+/**
+ * A controller action that cannot be: `path` is where in the step's value (`['call', 'to']`), so the
+ * scenario loader can give that line.
+ */
+export class ActionError extends Error {
+  constructor(
+    message: string,
+    readonly path: readonly string[] = [],
+  ) {
+    super(message);
+  }
+}
+
+/** One parsed action: its name and its arguments (a call server's id for kill and revive). */
+export type ParsedAction = { name: string; spec: FieldsAction<any>; args: Record<string, unknown> } | { name: string; spec: MemberAction; id: string };
+
+function fieldsHelp(fields: Fields): string {
+  const names = Object.entries(fields).map(([k, f]) => `${k}${f.optional ? '?' : ''}`);
+  return names.length === 0 ? '{}' : `{ ${names.join(', ')} }`;
+}
+
+function kindHelp(type: FieldType): string {
+  switch (type.kind) {
+    case 'dn':
+      return 'a DN (digits)';
+    case 'bool':
+      return 'true or false';
+    case 'enum':
+      return `one of ${type.values.join(', ')}`;
+  }
+}
+
+function parseField(action: string, name: string, spec: FieldSpec, value: unknown): unknown {
+  const where = `controller ${action} "${name}"`;
+  const path = [action, name];
+  switch (spec.type.kind) {
+    case 'dn':
+      if ((typeof value !== 'string' && typeof value !== 'number') || !DN_PATTERN.test(String(value))) {
+        throw new ActionError(`${where} must be a DN (digits; got ${JSON.stringify(value)})`, path);
+      }
+      return String(value);
+    case 'bool':
+      if (typeof value !== 'boolean') throw new ActionError(`${where} must be true or false (got ${JSON.stringify(value)})`, path);
+      return value;
+    case 'enum': {
+      const text = typeof value === 'string' || typeof value === 'number' ? String(value) : undefined;
+      if (text === undefined || !spec.type.values.includes(text)) {
+        const hint = text !== undefined ? spec.hints?.[text] : undefined;
+        if (hint) throw new ActionError(`${action} ${name} "${text}" ${hint}`, path);
+        throw new ActionError(`${where} must be one of ${spec.type.values.join(', ')} (got ${JSON.stringify(value)})`, path);
+      }
+      return text;
+    }
+  }
+}
+
+/** The call servers of the world, as the controller builds them: this one first, then the cluster's. */
+function memberNames(world: ControllerConfig): { id: string; ip: string }[] {
+  const selfIp = world.identity.ip ?? ROUTER_IP;
+  return [{ id: world.identity.id, ip: selfIp }, ...world.cluster.filter((p) => p.ip !== selfIp).map((p) => ({ id: p.id, ip: p.ip }))];
+}
+
+function parseOne(name: string, value: unknown, ctx: ActionContext): ParsedAction {
+  const spec = ACTIONS[name];
+  if (!spec) throw new ActionError(`unknown controller action "${name}" (known: ${Object.keys(ACTIONS).join(', ')})`, [name]);
+  if (spec.shape === 'member') {
+    if (typeof value !== 'string' || value === '') throw new ActionError(`controller ${name} takes a call server's id or address, like { ${name}: icp-1 }`, [name]);
+    if (ctx.world) {
+      const members = memberNames(ctx.world);
+      if (!members.some((m) => m.id === value || m.ip === value)) {
+        throw new ActionError(`controller ${name}: no call server "${value}" in the cluster (known: ${members.map((m) => `${m.id} ${m.ip}`).join(', ')})`, [name]);
+      }
+    }
+    return { name, spec, id: value };
+  }
+  // `schedule-logout:` with nothing after it is `{}`
+  const v = value ?? {};
+  if (typeof v !== 'object' || Array.isArray(v)) throw new ActionError(`controller ${name} takes ${fieldsHelp(spec.fields)}`, [name]);
+  const given = v as Record<string, unknown>;
+  for (const k of Object.keys(given)) {
+    if (!Object.hasOwn(spec.fields, k)) {
+      const known = Object.keys(spec.fields);
+      throw new ActionError(`unknown field "${k}" in controller ${name} (${known.length ? `fields: ${known.join(', ')}` : 'it takes none'})`, [name, k]);
+    }
+  }
+  const args: Record<string, unknown> = {};
+  for (const [k, f] of Object.entries(spec.fields as Fields)) {
+    if (given[k] === undefined || given[k] === null) {
+      if (f.optional) continue;
+      throw new ActionError(`controller ${name} needs "${k}": ${kindHelp(f.type)}`, [name]);
+    }
+    args[k] = parseField(name, k, f, given[k]);
+  }
+  return { name, spec, args };
+}
+
+/**
+ * Checks a `controller:` step's value: a mapping of one or more actions, applied in order. Throws an
+ * ActionError naming the action and field. With `ctx.world`, kill and revive must name a member of it.
+ */
+export function parseControllerAction(action: unknown, ctx: ActionContext = {}): ParsedAction[] {
+  if (!action || typeof action !== 'object' || Array.isArray(action)) throw new ActionError('controller takes a mapping of actions, e.g. { tftp: { down: false } }');
+  const entries = Object.entries(action as Record<string, unknown>);
+  if (entries.length === 0) throw new ActionError(`controller needs an action (${Object.keys(ACTIONS).join(', ')})`);
+  return entries.map(([name, value]) => parseOne(name, value, ctx));
+}
+
+/** Acts on the far end: parses `action` (as the loader did) and applies each of its actions in order. */
+export function applyControllerAction(controller: Controller, action: Record<string, unknown>): void {
+  for (const parsed of parseControllerAction(action)) {
+    if (parsed.spec.shape === 'member') parsed.spec.run(controller, (parsed as { id: string }).id);
+    else parsed.spec.run(controller, (parsed as { args: Record<string, unknown> }).args);
   }
 }

@@ -2,8 +2,10 @@
 // with the file and line before anything runs, so a bad file exits 2 and never half-runs.
 import { readFileSync } from 'node:fs';
 import { isMap, isSeq, LineCounter, parseDocument, type Node as YamlNode } from 'yaml';
-import { ScenarioFileError } from './errors.ts';
+import { ArgError, ScenarioFileError } from './errors.ts';
 import { VERBS } from './verbs.ts';
+import type { StepContext } from './context.ts';
+import type { Profile } from '../../firmware/profile.ts';
 import { loadProfiles } from '../profiles.ts';
 import { ConfigError, parseControllerConfig, type ControllerConfig } from '../controller/config.ts';
 import { parseVersion } from '../../firmware/boot/image-version.ts';
@@ -109,10 +111,12 @@ export function parseScenario(text: string, file = '<scenario>'): Scenario {
   const PHONE_KEYS = ['firmware', 'dn', 'pkms'];
   for (const k of Object.keys(phone)) if (!PHONE_KEYS.includes(k)) fail(phoneNode, `unknown key "${k}" in "phone" (allowed: ${PHONE_KEYS.join(', ')})`);
   if (phone.dn !== undefined && !/^\d{1,10}$/.test(String(phone.dn))) fail(phoneNode, `phone dn must be digits (got ${JSON.stringify(phone.dn)})`);
+  let pkmModules: Profile[] = [];
   if (phone.pkms !== undefined) {
     if (!Array.isArray(phone.pkms)) fail(phoneNode, 'phone pkms is a list of key module models, like [5448, 5448]');
     const checked = checkPkms(models.get(String(profile))!, phone.pkms as unknown[], models);
-    if (!checked.ok) fail(phoneNode, `phone pkms: ${checked.reason}`);
+    if (!checked.ok) return fail(phoneNode, `phone pkms: ${checked.reason}`);
+    pkmModules = checked.modules;
   }
   if (phone.firmware !== undefined) {
     const v = parseVersion(String(phone.firmware));
@@ -145,6 +149,25 @@ export function parseScenario(text: string, file = '<scenario>'): Scenario {
   if (!isSeq(stepsNode)) return fail(stepsNode ?? root, 'the scenario needs "steps" (a list)');
   if (stepsNode.items.length === 0) fail(stepsNode, '"steps" is empty');
 
+  // what each step's argument is checked against: the phone it is on (model, key modules) and the world
+  const contextOf = (on: string | undefined): StepContext => {
+    const extra = on === undefined ? undefined : phones.find((p) => p.name === on);
+    return extra
+      ? { phone: extra.name, profile: models.get(extra.profile)!, pkms: [], world: controller }
+      : { phone: 'phone', profile: models.get(String(profile))!, pkms: pkmModules, world: controller };
+  };
+  /** The node at `path` below the step's value, or the deepest one of it there is (for its line). */
+  const nodeAt = (item: YamlNode, verb: string, path: readonly (string | number)[]): YamlNode => {
+    let node: YamlNode = item;
+    const full = [verb, ...path];
+    for (let i = 1; i <= full.length; i++) {
+      const next = (item as unknown as { getIn(p: unknown[], keep: boolean): unknown }).getIn(full.slice(0, i), true);
+      if (!next || typeof next !== 'object' || !('range' in next)) break;
+      node = next as YamlNode;
+    }
+    return node;
+  };
+
   const steps: Step[] = [];
   for (const item of stepsNode.items as YamlNode[]) {
     if (!isMap(item) || item.items.length === 0) fail(item, 'a step is a mapping like "- advance: 10s"');
@@ -158,9 +181,11 @@ export function parseScenario(text: string, file = '<scenario>'): Scenario {
       if (WORLD_STEPS.has(verb)) fail(item, `a ${verb} step acts on the whole world: it takes no "on"`);
       if (on !== 'phone' && !phones.some((p) => p.name === on)) fail(item, `no phone named ${JSON.stringify(on)} (name it in "phones")`);
     }
+    const stepOn = on === undefined || on === 'phone' ? undefined : String(on);
     try {
-      steps.push({ verb, arg: spec.parse(value, extras), line: lineOf(item), on: on === undefined || on === 'phone' ? undefined : String(on) });
+      steps.push({ verb, arg: spec.parse(value, extras, contextOf(stepOn)), line: lineOf(item), on: stepOn });
     } catch (reason) {
+      if (reason instanceof ArgError) fail(nodeAt(item, verb, reason.path), reason.reason);
       if (typeof reason !== 'string') throw reason;
       fail(item, reason);
     }

@@ -1,42 +1,28 @@
 // The step verbs of the scenario format (docs/design.md "Scenarios"). Each verb checks its argument when
 // the file is loaded (so a bad file fails before anything runs, exit 2) and acts when the step runs.
-// New features add verbs here; docs/scenarios.md describes them for users.
-import { parseDuration } from '../duration.ts';
-import { StepFailure } from './errors.ts';
+// New features add verbs here (the call steps are in verbs-calls.ts); docs/scenarios.md describes them
+// for users.
+import { ActionError, parseControllerAction } from '../controller/actions.ts';
+import { ArgError, StepFailure } from './errors.ts';
+import type { StepContext } from './context.ts';
 import type { ScenarioTarget } from './target.ts';
 import type { HotdeskView } from '../../firmware/hotdesk/view.ts';
+import { cadenceName, pressKey } from './keys.ts';
+import { DEFAULT_WAIT_MS, durationArg, onlyKeys, textArg } from './verb-args.ts';
+import { CALL_VERBS } from './verbs-calls.ts';
+
+export { DEFAULT_WAIT_MS } from './verb-args.ts';
 
 export interface Verb<A> {
-  /** Validates the step's value and sibling keys; returns the parsed argument or throws a reason string. */
-  parse(value: unknown, extras: Record<string, unknown>): A;
+  /**
+   * Validates the step's value and sibling keys against the phone the step is on and the world; returns
+   * the parsed argument or throws a reason (a string, or an ArgError that says where in the value).
+   */
+  parse(value: unknown, extras: Record<string, unknown>, ctx: StepContext): A;
   /** Acts; `phone` names the phone the step is on (its `on:`, `phone` for the phone under test). */
   run(target: ScenarioTarget, arg: A, phone: string): Promise<void>;
   /** A one-line description for a failing step's report. */
   describe(arg: A): string;
-}
-
-/** How long `wait-display` waits on the simulation clock when the step gives no `timeout`. */
-export const DEFAULT_WAIT_MS = 60_000;
-
-const KEY_NAMES = /^([0-9*#]|hotdesk|ok|cancel|hold|transfer|conference|release|alarm|key:[1-9]\d*|pkm[1-9]:[1-9]\d*|[a-z][a-z -]*)$/;
-
-function durationArg(value: unknown, what: string): number {
-  const ms = typeof value === 'string' || typeof value === 'number' ? parseDuration(value) : undefined;
-  if (ms === undefined) throw `${what} must be a duration like 500ms, 10s, 2m or 1h (got ${JSON.stringify(value)})`;
-  return ms;
-}
-
-function textArg(value: unknown, verb: string): string {
-  if (typeof value !== 'string' && typeof value !== 'number') throw `${verb} needs the text to look for`;
-  const text = String(value);
-  if (text.length === 0) throw `${verb} needs a non-empty text`;
-  return text;
-}
-
-function onlyKeys(extras: Record<string, unknown>, allowed: string[], verb: string): void {
-  for (const k of Object.keys(extras)) {
-    if (!allowed.includes(k)) throw `unknown key "${k}" in a ${verb} step (allowed: ${allowed.join(', ') || 'none'})`;
-  }
 }
 
 /** True when `text` is on one display row, or spans rows when they are read top to bottom. */
@@ -114,11 +100,9 @@ const advance: Verb<number> = {
 };
 
 const press: Verb<string> = {
-  parse(value, extras) {
+  parse(value, extras, ctx) {
     onlyKeys(extras, [], 'press');
-    const key = String(value ?? '').trim().toLowerCase();
-    if (!KEY_NAMES.test(key)) throw `press needs a key name (0-9, *, #, hotdesk, ok, key:N, pkm1:N, a softkey label); got ${JSON.stringify(value)}`;
-    return key;
+    return pressKey(value, ctx);
   },
   async run(target, key) {
     target.press(key);
@@ -157,10 +141,16 @@ const power: Verb<'off' | 'on' | 'cycle'> = {
   describe: (action) => `power: ${action}`,
 };
 
+/** The action is checked at load against the table the controller acts by (sim/controller/actions.ts). */
 const controller: Verb<Record<string, unknown>> = {
-  parse(value, extras) {
+  parse(value, extras, ctx) {
     onlyKeys(extras, [], 'controller');
-    if (!value || typeof value !== 'object' || Array.isArray(value)) throw 'controller takes a mapping of actions, e.g. { tftp: { down: false } }';
+    try {
+      parseControllerAction(value, { world: ctx.world });
+    } catch (err) {
+      if (err instanceof ActionError) throw new ArgError(err.message, err.path);
+      throw err;
+    }
     return value as Record<string, unknown>;
   },
   async run(target, action) {
@@ -206,17 +196,21 @@ function lampKey(value: unknown): string {
   throw `a lamp key is a number, key:N or pkmM:N; got ${JSON.stringify(value)}`;
 }
 
-function lampArg(value: unknown, extras: Record<string, unknown>, verb: string): LampArg {
+function lampArg(value: unknown, extras: Record<string, unknown>, verb: string, ctx: StepContext): LampArg {
   onlyKeys(extras, verb === 'wait-lamp' ? ['timeout'] : [], verb);
   const v = value as Record<string, unknown> | null;
   if (!v || typeof v !== 'object') throw `${verb} takes { key: N, cadence: NAME }`;
   onlyKeys(Object.fromEntries(Object.entries(v).filter(([k]) => k !== 'key' && k !== 'cadence')), [], verb);
-  if (typeof v.cadence !== 'string' || v.cadence === '') throw `${verb} needs a cadence (off, on, hotdesk-logged-out, idle, busy, ...)`;
-  return { key: lampKey(v.key), cadence: v.cadence };
+  const key = lampKey(v.key);
+  try {
+    return { key, cadence: cadenceName(v.cadence, ctx, verb) };
+  } catch (reason) {
+    throw typeof reason === 'string' && v.cadence !== undefined ? new ArgError(reason, ['cadence']) : reason;
+  }
 }
 
 const expectLamp: Verb<LampArg> = {
-  parse: (value, extras) => lampArg(value, extras, 'expect-lamp'),
+  parse: (value, extras, ctx) => lampArg(value, extras, 'expect-lamp', ctx),
   async run(target, arg) {
     const now = target.lamp(arg.key);
     if (now !== arg.cadence) throw new StepFailure(`lamp ${arg.key} shows ${now}, not ${arg.cadence}`);
@@ -225,8 +219,8 @@ const expectLamp: Verb<LampArg> = {
 };
 
 const waitLamp: Verb<LampArg & { timeout: number }> = {
-  parse: (value, extras) => ({
-    ...lampArg(value, extras, 'wait-lamp'),
+  parse: (value, extras, ctx) => ({
+    ...lampArg(value, extras, 'wait-lamp', ctx),
     timeout: extras.timeout === undefined ? DEFAULT_WAIT_MS : durationArg(extras.timeout, 'timeout'),
   }),
   async run(target, arg) {
@@ -341,6 +335,7 @@ const expectNoDisplay: Verb<string> = {
 };
 
 export const VERBS: Record<string, Verb<any>> = {
+  ...CALL_VERBS,
   'expect-user': expectUser,
   'expect-key': expectKey,
   'expect-registered': expectRegistered,

@@ -48,7 +48,7 @@ describe('scenario loader', () => {
     ['profile: 5340\nsteps:\n  - advance: 1s\n', 1, /needs a "name"/],
     ['name: x\nprofile: 5340\nsteps: [\n', 4, /not valid YAML/],
     ['name: x\nprofile: 5340\nsteps:\n  - dial: "12a"\n', 4, /dial takes keypad digits/],
-    ['name: x\nprofile: 5340\nsteps:\n  - press: "!!"\n', 4, /press needs a key name/],
+    ['name: x\nprofile: 5340\nsteps:\n  - press: "!!"\n', 4, /unknown key "!!": press takes 0-9/],
     ['name: x\nprofile: 5340\nbogus: 1\nsteps:\n  - advance: 1s\n', 3, /unknown top-level key "bogus"/],
     ['name: x\nprofile: 9999\nsteps:\n  - advance: 1s\n', 2, /unknown profile "9999" \(known: 5304, /],
     ['name: x\nprofile: 5340\ncontroller: 7\nsteps:\n  - advance: 1s\n', 3, /"controller" must be a mapping/],
