@@ -2,10 +2,14 @@
 // Digits, * and # are themselves; letters stand for the fixed keys; F1-F12 are programmable keys 1-12;
 // `:` opens a prompt for any other key name (`login`, `key:14`, `pkm1:3`).
 export const KEY_HELP =
-  '0-9 * #   h hotdesk   Enter ok   Esc cancel   d hold   t transfer   f conference   r release   a alarm   F1-F12 key:1-12   : any key   q quit';
+  '0-9 * #   o offhook   n onhook   s handsfree   w swap   d hold   t transfer   f conference   r release   a alarm   h hotdesk   Enter ok   Esc cancel   F1-F12 key:1-12   : any key   q quit';
 
 const LETTERS: Record<string, string> = {
   h: 'hotdesk',
+  o: 'offhook',
+  n: 'onhook',
+  s: 'handsfree',
+  w: 'swap',
   d: 'hold',
   t: 'transfer',
   f: 'conference',

@@ -13,6 +13,7 @@ describe('terminal keypad', () => {
       { key: 'hold' }, { key: 'transfer' }, { key: 'conference' }, { key: 'release' }, { key: 'alarm' },
       { key: 'key:1' }, { key: 'key:12' },
     ]);
+    expect(['o', 'n', 's', 'w'].map(mapKeystroke)).toEqual([{ key: 'offhook' }, { key: 'onhook' }, { key: 'handsfree' }, { key: 'swap' }]);
     expect(mapKeystroke('q')).toEqual({ quit: true });
     expect(mapKeystroke(':')).toEqual({ prompt: true });
     expect(mapKeystroke('z')).toEqual({ ignored: 'z' });
