@@ -7,7 +7,7 @@
 // (`context.expect`). Each path is then replayed on a live session invoked next to recorders standing in
 // for the display, the link, the service and the keys, with a recorder for its pin pad.
 import { describe, expect, it } from 'vitest';
-import { fromCallback, type AnyEventObject, type AnyMachineSnapshot } from 'xstate';
+import { createActor, fromCallback, type AnyEventObject, type AnyMachineSnapshot } from 'xstate';
 import type { PinPadCommand } from '../../../firmware/hotdesk/pin-pad.ts';
 import { sessionMachine, type SessionInput } from '../../../firmware/hotdesk/session.ts';
 import { SYSTEM } from '../../../firmware/service/events.ts';
@@ -38,6 +38,11 @@ const RESULT = {
 };
 const result = (over: Partial<LoginResult>): Message => ({ ...RESULT, ...over }) as LoginResult;
 
+/** A call dialling off-hook asks the session about its digits (session.dialled): the answers land here. */
+const callInbox: AnyEventObject[] = [];
+const call = createActor(fromCallback<AnyEventObject>(({ receive }) => receive((e) => void callInbox.push(e)))).start();
+const OFF_HOOK: Record<string, 'taken' | 'partial' | 'none'> = { '222*': 'taken', '333': 'taken', '1115#': 'taken', '22': 'partial', '9': 'none' };
+
 /** What the person, the pin pad, the link (answering the request in flight) and the service may do next. */
 function samples(s: AnyMachineSnapshot): AnyEventObject[] {
   const id: string = s.context.expect;
@@ -64,6 +69,7 @@ function samples(s: AnyMachineSnapshot): AnyEventObject[] {
   out.push(
     named('logout notice for the user', { type: 'sig.push', msg: { type: 'logout-notice', reason: 'login-elsewhere', ext: USER, byDn: '5999' } }),
     named('logout notice for another', { type: 'sig.push', msg: { type: 'logout-notice', reason: 'remote', ext: '7', byDn: '' } }),
+    ...Object.keys(OFF_HOOK).map((digits) => named(`off-hook ${digits}`, { type: 'session.dialled', digits, replyTo: call })),
     named('in service', { type: 'service.in-service', mode: 'boot' }),
     named('rehoming (fail-over)', { type: 'service.rehoming', mode: 'failover' }),
     named('rehoming (fail-back)', { type: 'service.rehoming', mode: 'failback' }),
@@ -123,6 +129,7 @@ function modelBased(name: string, loginMethod: LoginMethod, excluded: Record<str
 
     /** How many display events there were before this step. */
     let seen = 0;
+    let asked = callInbox.length;
     replay(path, l, abstraction, (snap, step, i) => {
       const prev = i > 0 ? path.steps[i - 1].state : undefined;
       const key: string | undefined = step.event.type === 'key' ? step.event.key : undefined;
@@ -164,6 +171,18 @@ function modelBased(name: string, loginMethod: LoginMethod, excluded: Record<str
       if (key !== undefined && /^[0-9]$/.test(key) && snap.matches('idle') && prev?.matches('idle')) {
         expect(to(SYSTEM.display).at(-2)).toEqual({ type: 'display.notice', rows: ['Invalid Code'] });
       }
+      // a call's digits: an access code where the session takes one (idle, a user's screen) is the
+      // session's; anywhere else, or digits that are no code, the call keeps them
+      if (step.event.type === 'session.dialled') {
+        const digits: string = step.event.digits;
+        const was = prev?.value;
+        const codeHere = (was === 'idle' || was === 'loggedIn') && !(digits === '333' && prev?.context.user === undefined);
+        const want = codeHere ? OFF_HOOK[digits] : OFF_HOOK[digits] === 'partial' && (was === 'idle' || was === 'loggedIn') ? 'partial' : 'none';
+        expect(callInbox.at(-1)).toEqual({ type: 'session.code', digits, kind: want === 'taken' && !codeHere ? 'none' : want });
+        if (want === 'taken' && codeHere) expect(snap.matches('entering') || snap.matches('loggingOut') || snap.matches('remoteLogout')).toBe(true);
+        expect(callInbox.length).toBe(asked + 1);
+      }
+      asked = callInbox.length;
       if (c.user === undefined && step.event.type !== 'xstate.init') expect(to(SYSTEM.keys).at(-1) ?? { type: 'keys.user-out' }).toEqual({ type: 'keys.user-out' });
       seen = to(SYSTEM.display).length;
     });
