@@ -278,7 +278,8 @@ export const callMachine = calls.createMachine({
       entry: SHOW('ringing'),
       on: {
         'call.answer': 'answering',
-        'sig.push': [{ guard: 'alerted', actions: [assign({ ringer: true }), 'report'] }, RELEASED],
+        // call-alerting: a delay-ring starts ringing now; after a blind transfer it names the new caller
+        'sig.push': [{ guard: 'alerted', actions: [assign({ ringer: ({ context }) => context.ring !== 'no-ring' }), 'takeParty', 'report'] }, RELEASED],
       },
     },
     waiting: {

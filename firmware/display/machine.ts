@@ -10,7 +10,7 @@
 //     +--------------------------+
 //
 // A layer is plain data: rows, softkey labels, the keys it takes (names, or `dial` for 0-9 * #, or
-// `any`), whether it is a masked entry (its digits are traced as `masked`), and its owner's ref.
+// `any`: every key but the hook switch), whether it is a masked entry (its digits are traced as `masked`), and its owner's ref.
 import { assign, enqueueActions, setup, type AnyActorRef } from 'xstate';
 
 export const LAYERS = ['boot', 'session', 'call', 'notice'] as const;
@@ -78,8 +78,11 @@ export function topLayer(layers: Partial<Record<LayerName, Layer>>): LayerName |
   return undefined;
 }
 
+/** The hook switch: a screen never swallows it (a notice up as a call rings must not keep it from being answered). */
+const HOOK_KEYS: readonly string[] = ['offhook', 'onhook', 'handsfree'];
+
 export function takesKey(layer: Layer, key: string): boolean {
-  return layer.takes.some((t) => t === 'any' || t === key || (t === 'dial' && /^[0-9*#]$/.test(key)));
+  return layer.takes.some((t) => (t === 'any' && !HOOK_KEYS.includes(key)) || t === key || (t === 'dial' && /^[0-9*#]$/.test(key)));
 }
 
 /** The layer a key goes to: the top one that takes it, starting below `below` when a layer passed it on. */

@@ -22,6 +22,10 @@ const key = {
     dn,
     label: { type: 'string', maxLength: 32 },
     feature: { type: 'string' },
+    /** How an appearance announces an offered call (line and multicall keys only; checked in config.ts). */
+    ring: { enum: ['ring', 'no-ring', 'delay-ring'] },
+    /** delay-ring only: how long the appearance stays silent. */
+    'ring-delay': duration,
   },
 } as const;
 
@@ -124,6 +128,8 @@ export const CONTROLLER_SCHEMA = {
     },
     'heartbeat-interval': duration,
     'health-check-interval': duration,
+    /** Where a userless handset's Alarm key calls (register-ack's alarmDn). */
+    'alarm-dn': dn,
     identity: {
       type: 'object',
       additionalProperties: false,

@@ -10,9 +10,13 @@ import { parseDuration } from '../duration.ts';
 import { parseSize } from './firmware-store/payload.ts';
 import { CONTROLLER_SCHEMA, IPV4_PATTERN, UDP_ENDPOINT_PATTERN } from './config-schema.ts';
 import { DEFAULT_LOCKOUT, type LockoutPolicy } from './call-server/directory-lockout.ts';
-import { SIGNALLING_PORT } from '../../firmware/signalling/messages.ts';
+import { DEFAULT_RING_DELAY_MS } from './call-server/calls/appearances.ts';
+import { SIGNALLING_PORT, type RingType } from '../../firmware/signalling/messages.ts';
 
 export type KeyType = 'line' | 'multicall' | 'blf' | 'speed-dial' | 'feature' | 'empty';
+
+/** How a line appearance announces an offered call (docs/design.md "Calls"). */
+export type KeyRing = RingType;
 
 export interface KeyEntry {
   /** `key:N` for the set's own keys, `pkmM:N` for a key module's. */
@@ -20,6 +24,10 @@ export interface KeyEntry {
   type: KeyType;
   dn?: string;
   label?: string;
+  /** line and multicall keys only: how the appearance rings (default ring). */
+  ring?: KeyRing;
+  /** delay-ring only: the silent time before it rings (default 10 s). */
+  ringDelayMs?: number;
 }
 
 export interface HotdeskUser {
@@ -82,6 +90,8 @@ export interface ControllerConfig {
   lockout: LockoutPolicy;
   /** Other controllers of the cluster: where a login for a user homed there is redirected. */
   cluster: ClusterPeer[];
+  /** Where a userless handset's Alarm key calls (register-ack's alarmDn); default the operator, "0". */
+  alarmDn: string;
 }
 
 export interface ClusterPeer {
@@ -111,13 +121,28 @@ function keyName(k: unknown): string {
   return /^\d+$/.test(s) ? `key:${s}` : s;
 }
 
-function keys(list: unknown): KeyEntry[] {
-  return ((list as Record<string, unknown>[] | undefined) ?? []).map((k) => ({
-    key: keyName(k.key),
-    type: k.type as KeyType,
-    dn: k.dn as string | undefined,
-    label: k.label as string | undefined,
-  }));
+/** `where`: the list's place in errors, `world.yaml: /users/0/keys`. */
+function keys(list: unknown, where: string): KeyEntry[] {
+  return ((list as Record<string, unknown>[] | undefined) ?? []).map((k, i) => {
+    const entry: KeyEntry = {
+      key: keyName(k.key),
+      type: k.type as KeyType,
+      dn: k.dn as string | undefined,
+      label: k.label as string | undefined,
+    };
+    const ring = k.ring as KeyRing | undefined;
+    const delay = k['ring-delay'] as string | number | undefined;
+    // a ring type means something only where a call can be offered: a line appearance
+    if (entry.type !== 'line' && entry.type !== 'multicall') {
+      if (ring !== undefined) throw new ConfigError(`${where}/${i}/ring is only for line and multicall keys`);
+      if (delay !== undefined) throw new ConfigError(`${where}/${i}/ring-delay is only for line and multicall keys`);
+      return entry;
+    }
+    entry.ring = ring ?? 'ring';
+    if (delay !== undefined && entry.ring !== 'delay-ring') throw new ConfigError(`${where}/${i}/ring-delay needs ring: delay-ring`);
+    if (entry.ring === 'delay-ring') entry.ringDelayMs = delay === undefined ? DEFAULT_RING_DELAY_MS : (parseDuration(delay) ?? DEFAULT_RING_DELAY_MS);
+    return entry;
+  });
 }
 
 /** Validates and normalises a controller world; `source` names it in errors (a file, `scenario.yaml:4`). */
@@ -140,7 +165,7 @@ export function parseControllerConfig(raw: unknown, source: string): ControllerC
   const option = String(dhcp.option ?? '125');
   return {
     accessCodes: { login: codes.login ?? '222', logout: codes.logout ?? '333', remoteLogout: codes['remote-logout'] ?? '111' },
-    users: (c.users ?? []).map((u: Record<string, any>) => ({
+    users: (c.users ?? []).map((u: Record<string, any>, i: number) => ({
       ext: u.ext,
       pin: u.pin,
       name: u.name ?? `User ${u.ext}`,
@@ -148,14 +173,14 @@ export function parseControllerConfig(raw: unknown, source: string): ControllerC
       hotdesk: u.hotdesk ?? true,
       remoteLogoutAllowed: u.cos?.['remote-logout'] ?? true,
       autoLogoutHours: u.cos?.['auto-logout-hours'],
-      keys: keys(u.keys),
+      keys: keys(u.keys, `${source}: /users/${i}/keys`),
       secondary: u.secondary,
       home: u.home,
     })),
-    sets: (c.sets ?? []).map((s: Record<string, any>) => ({
+    sets: (c.sets ?? []).map((s: Record<string, any>, i: number) => ({
       profile: String(s.profile),
       dn: s.dn,
-      keys: keys(s.keys),
+      keys: keys(s.keys, `${source}: /sets/${i}/keys`),
       remoteLogoutAllowed: s.cos?.['remote-logout'] ?? false,
     })),
     dhcp: {
@@ -196,6 +221,7 @@ export function parseControllerConfig(raw: unknown, source: string): ControllerC
       }
       return peer;
     }),
+    alarmDn: c['alarm-dn'] ?? '0',
   };
 }
 

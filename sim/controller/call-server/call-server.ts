@@ -1,5 +1,5 @@
-// The controller's call server, hot desking side: registration and heartbeat, login with the PIN
-// challenge and lockout, the key layout download, every form of logout, and BLF. Pure logic over the
+// The controller's call server: registration and heartbeat, login with the PIN challenge and lockout,
+// the key layout download, every form of logout, BLF, and calls (call-handling.ts). Pure logic over the
 // signalling Transactions (retransmission, duplicates answered from cache and acted on once), driven by
 // the injected clock and randomness; datagrams leave through `send` and arrive through `receive`.
 // The controller's router hands it everything for UDP 6800:
@@ -25,12 +25,16 @@ import { beginLogin, completeLogin, type LoginDesk } from './login.ts';
 import { logoutTiming } from './logout-policy.ts';
 import { PhoneRegistry, type PhoneRecord } from './phones.ts';
 import { SessionBook, type Session } from './sessions.ts';
-import type { CallServerCounters, CallServerOptions, LogoutOutcome, PhoneInfo, UserInfo } from './types.ts';
+import type { CallInfo, CallServerCounters, CallServerOptions, LogoutOutcome, PhoneInfo, UserInfo } from './types.ts';
+import { CallHandling, isCallMessage } from './call-handling.ts';
+import { callCounters } from './calls/counters.ts';
+import { dialDigits } from './calls/dial-plan.ts';
+import type { PhoneLayout } from './calls/appearances.ts';
 import { Directory, layoutKeys } from './directory.ts';
 import { DEFAULT_LOCKOUT, LockoutBook } from './directory-lockout.ts';
 import { ROUTER_IP } from '../router.ts';
 
-export type { CallServerCounters, CallServerOptions, CallServerWorld, LogoutOutcome, PhoneInfo, UserInfo } from './types.ts';
+export type { CallCounters, CallInfo, CallServerCounters, CallServerOptions, CallServerWorld, LogoutOutcome, PhoneInfo, UserInfo } from './types.ts';
 export type { LineState, UserFeature } from './lines.ts';
 
 export const CALL_SERVER_PORT = SIGNALLING_PORT;
@@ -50,6 +54,7 @@ export class CallServer {
     logouts: zeroes(LOGOUT_REASONS),
     logoutRefusals: zeroes(LOGOUT_REFUSALS),
     keyLayouts: { sent: 0, failed: 0 },
+    calls: callCounters(),
   };
   /** health-ack's answer: false while the controller is up but not taking phones. */
   inService = true;
@@ -61,7 +66,10 @@ export class CallServer {
   private readonly directory: Directory;
   private readonly registry = new PhoneRegistry();
   private readonly sessions = new SessionBook();
-  private readonly lines = new LineStates();
+  private readonly lines = new LineStates((dn) => this.callHandling.lineState(dn));
+  private readonly callHandling: CallHandling;
+  /** register-ack's dial plan: the length every DN of the world shares (0 when they differ). */
+  private readonly dialDigits: number;
   private readonly blf: BlfBoard;
   private readonly desk: LoginDesk;
   private readonly deferred = new Set<TimerId>();
@@ -76,6 +84,24 @@ export class CallServer {
     this.id = world.identity?.id ?? 'icp-1';
     this.selfIp = o.selfIp ?? world.identity?.ip ?? ROUTER_IP;
     this.directory = new Directory(world.users, world.sets);
+    this.dialDigits = dialDigits(world.users, world.sets);
+    this.callHandling = new CallHandling({
+      clock,
+      tracer: o.tracer,
+      counters: this.counters.calls,
+      lines: this.lines,
+      alarmDn: world.alarmDn ?? '0',
+      layouts: () => this.registry.list().map((p) => this.layoutOf(p)),
+      layoutOf: (mac) => {
+        const p = this.registry.byMac(mac);
+        return p && this.layoutOf(p);
+      },
+      userless: (mac) => !this.sessions.ofMac(mac) && this.registry.byMac(mac)?.dn === '',
+      isLoggedOutHotdeskUser: (dn) => this.isLoggedOutHotdeskUser(dn),
+      push: (mac, msg) => this.requestTo(mac, msg),
+      info: (message) => this.info(message),
+      linesChanged: (dns) => this.linesChanged(dns),
+    });
     const cluster = world.cluster ?? [];
     this.desk = {
       directory: this.directory,
@@ -114,40 +140,46 @@ export class CallServer {
 
   // ---- what tests, scenarios and the controller's admin side call ----
 
-  /** The prime line of `ext` (a user or a set DN) changes; a logout waiting on the call completes at idle. */
+  /**
+   * The prime line of `ext` (a user or a set DN) is set to `state` whatever its calls are (the `line`
+   * action). Ringing rings every free key appearance of it, as a call from nobody the call server plays;
+   * the line is busy or ringing while either the override or its calls say so, and a logout waiting
+   * on it completes when both are idle.
+   */
   setLineState(ext: string, state: LineState): void {
-    const before = this.lines.line(ext);
-    this.lines.setLine(ext, state);
-    this.blf.refresh(ext);
-    if (before !== state && (before === 'ringing' || state === 'ringing')) this.ringAppearances(ext, state === 'ringing');
-    const s = this.sessions.ofExt(ext);
-    if (state === 'idle' && s?.pending) this.finishLogout(s, s.pending.reason, s.pending.byDn, undefined);
+    this.callHandling.setLine(ext, state);
   }
 
   // ---- calls, as scenarios and tools drive them (docs/design.md "Calls") ----
 
-  /** True when a phone registered here holds `dn` (its prime DN, or a logged-in user's extension). */
+  /** True when a phone registered here holds `dn`: its prime DN, or a line or multicall key it shows. */
   holds(dn: string): boolean {
-    throw new Error(`calls are not built yet (${dn})`);
+    return this.callHandling.holds(dn);
   }
 
   /**
    * A call from `from` to `to`: either may be a phone on the wire (from a phone: the call server places
-   * it for the set, which goes to ringback) or a party the call server plays. Throws a clear Error when
-   * it cannot be placed (an empty DN, a phone with nothing free).
+   * it for the set, which goes to ringback on its prime appearance and hears how it ends) or a party
+   * the call server plays. Throws a clear Error when it cannot be placed (an empty DN, a phone with
+   * nothing free; from a simulated party, a call refused busy, logged-out or unreachable).
    */
   placeCall(from: string, to: string): void {
-    throw new Error(`calls are not built yet (${from} -> ${to})`);
+    this.callHandling.placeCall(from, to);
   }
 
   /** The party the call server plays for `dn` answers the call ringing it. Throws when none rings it. */
   answerParty(dn: string): void {
-    throw new Error(`calls are not built yet (${dn})`);
+    this.callHandling.answerParty(dn);
   }
 
   /** The party the call server plays for `dn` hangs up every call it is in. Throws when it is in none. */
   hangupParty(dn: string): void {
-    throw new Error(`calls are not built yet (${dn})`);
+    this.callHandling.hangupParty(dn);
+  }
+
+  /** Every leg of every call, oldest first (tests, admin). */
+  calls(): CallInfo[] {
+    return this.callHandling.list();
   }
 
   /** DND / call forward always for `ext` ('none' clears); BLF watchers see it while the line is idle. */
@@ -229,6 +261,7 @@ export class CallServer {
     for (const id of this.deferred) this.clock.clearTimeout(id);
     this.deferred.clear();
     for (const s of this.sessions.list()) this.clock.clearTimeout(s.autoTimer);
+    this.callHandling.close();
     this.transactions.cancelAll();
     this.endpoint.reset();
   }
@@ -249,6 +282,7 @@ export class CallServer {
       this.info(`${msg.type} from unregistered ${from.ip}:${from.port} refused`);
       return { type: 'ack', status: 'rejected' };
     }
+    if (isCallMessage(msg)) return this.callHandling.onRequest(phone.mac, msg);
     switch (msg.type) {
       case 'login-begin': {
         const answer = beginLogin(this.desk, phone.mac, msg.ext);
@@ -266,7 +300,7 @@ export class CallServer {
         return undefined;
       }
       default:
-        return { type: 'ack', status: 'unsupported' }; // calls are a later issue
+        return { type: 'ack', status: 'unsupported' };
     }
   }
 
@@ -302,6 +336,8 @@ export class CallServer {
     });
     const phone = this.registry.at(from)!;
     if (evicted !== undefined) this.forgetPhone(evicted);
+    // a registering phone has no calls (it booted, or came back from another element)
+    this.callHandling.releasePhone(phone.mac, 'normal');
     this.blf.drop(phone.mac); // a registering phone subscribes anew
     this.info(`register ${phone.mac} model ${msg.model} fw ${msg.firmwareVersion} dn ${msg.dn || '-'} from ${from.ip}:${from.port}`);
     this.reconcileSession(phone, msg.hotdeskExt, msg.sessionToken);
@@ -322,8 +358,8 @@ export class CallServer {
       serverTimeMs: this.serverTime(),
       controllerId: this.id,
       firmwareVersion: this.o.expectedFirmware?.(msg.model) ?? '',
-      alarmDn: '0',
-      dialDigits: 0,
+      alarmDn: this.o.world.alarmDn ?? '0',
+      dialDigits: this.dialDigits,
     };
   }
 
@@ -476,9 +512,11 @@ export class CallServer {
     return s;
   }
 
+  /** The session ends: the user's calls on that set are released `logged-out`, far ends too. */
   private endSession(s: Session): void {
     this.clock.clearTimeout(s.autoTimer);
     this.sessions.end(s.ext);
+    this.callHandling.releasePhone(s.mac, 'logged-out');
     this.blf.refresh(s.ext);
   }
 
@@ -486,7 +524,24 @@ export class CallServer {
   private forgetPhone(mac: string): void {
     const s = this.sessions.ofMac(mac);
     if (s) this.endSession(s);
+    this.callHandling.releasePhone(mac, 'normal');
     this.blf.drop(mac);
+  }
+
+  /** What a registered phone shows, for its call appearances: its user's keys, else its own programming. */
+  private layoutOf(p: PhoneRecord): PhoneLayout {
+    const s = this.sessions.ofMac(p.mac);
+    if (s) return { mac: p.mac, primeDn: s.ext, keys: this.directory.user(s.ext)?.keys ?? [] };
+    return { mac: p.mac, primeDn: p.dn, keys: (p.dn === '' ? undefined : this.directory.set(p.dn)?.keys) ?? [] };
+  }
+
+  /** Calls moved these DNs' lines: BLF watchers see it, and a logout waiting for idle completes. */
+  private linesChanged(dns: readonly string[]): void {
+    for (const dn of dns) {
+      this.blf.refresh(dn);
+      const s = this.sessions.ofExt(dn);
+      if (s?.pending && this.lines.line(dn) === 'idle') this.finishLogout(s, s.pending.reason, s.pending.byDn, undefined);
+    }
   }
 
   /** Sends a registered set nobody is logged in on the key layout of its own DN, when it has one. */
@@ -519,29 +574,6 @@ export class CallServer {
   }
 
   /** A reliable request to a registered phone; an unanswered one is traced, never thrown. */
-  /**
-   * A line that starts or stops ringing rings every logged-in user's appearance of it: call-setup to the
-   * phone (call-release when it stops), naming the key, whether or not that key is visible on the model
-   * (a line appearance on a hidden key still rings). Full call handling is a later issue.
-   */
-  private ringAppearances(dn: string, ringing: boolean): void {
-    const callId = this.ringIds.get(dn) ?? this.nextRingId++;
-    if (ringing) this.ringIds.set(dn, callId);
-    else this.ringIds.delete(dn);
-    for (const session of this.sessions.list()) {
-      const user = this.directory.user(session.ext);
-      for (const { key, type, dn: keyDn } of layoutKeys(user?.keys ?? []).entries) {
-        if (keyDn !== dn || (type !== 'line' && type !== 'multicall')) continue;
-        const call = { callId, line: key, fromDn: '', toDn: dn };
-        const ring = 'ring' as const;
-        this.requestTo(session.mac, ringing ? { type: 'call-setup', ...call, ring } : { type: 'call-release', ...call, cause: 'normal' });
-      }
-    }
-  }
-
-  private readonly ringIds = new Map<string, number>();
-  private nextRingId = 1;
-
   private requestTo(mac: string, msg: Message): void {
     const phone = this.registry.byMac(mac);
     if (!phone) return;

@@ -1,6 +1,8 @@
-// The call server's own notion of each DN's prime line (idle, busy, ringing) and feature state (DND,
-// call forward always). Full call handling comes later; until then tests and scenarios set these, and
-// logout and BLF read them. A DN never mentioned is idle with no feature set.
+// The call server's notion of each DN's prime line (idle, busy, ringing) and feature state (DND, call
+// forward always). The line is what its calls make it (the call model's state, handed in), combined with
+// what the controller's `line` action sets (the override tests and scenarios use): busy if either is,
+// else ringing if either is. Logout and BLF read the combination. A DN never mentioned is idle with no
+// feature set.
 import type { BlfState } from '../../../firmware/signalling/messages.ts';
 
 export const LINE_STATES = ['idle', 'busy', 'ringing'] as const;
@@ -13,13 +15,25 @@ export class LineStates {
   private readonly lines = new Map<string, LineState>();
   private readonly features = new Map<string, UserFeature>();
 
+  /** `fromCalls`: the line state a DN's calls give it. */
+  constructor(private readonly fromCalls: (dn: string) => LineState = () => 'idle') {}
+
+  /** The prime line as logout and BLF see it: the calls' state and the override together. */
   line(dn: string): LineState {
+    const set = this.override(dn);
+    const calls = this.fromCalls(dn);
+    if (set === 'busy' || calls === 'busy') return 'busy';
+    return set === 'ringing' || calls === 'ringing' ? 'ringing' : 'idle';
+  }
+
+  /** What the controller's `line` action set, whatever the calls are. */
+  override(dn: string): LineState {
     return this.lines.get(dn) ?? 'idle';
   }
 
-  /** Returns the state it replaced. */
+  /** Sets the override; returns the override it replaced. */
   setLine(dn: string, state: LineState): LineState {
-    const before = this.line(dn);
+    const before = this.override(dn);
     if (state === 'idle') this.lines.delete(dn);
     else this.lines.set(dn, state);
     return before;

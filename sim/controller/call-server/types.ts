@@ -1,6 +1,7 @@
 // The call server's public shapes: what it is built from and what it reports.
 import type { Clock, Random, Tracer } from '../../../firmware/hal.ts';
 import type { LoginCode, LogoutReason, LogoutRefusal } from '../../../firmware/signalling/messages.ts';
+import type { CallCounters } from './calls/counters.ts';
 import type { SecureIdentity } from '../../../firmware/signalling/secure/endpoint.ts';
 import type { ControllerConfig } from '../config.ts';
 import type { LineState } from './lines.ts';
@@ -8,7 +9,7 @@ import type { PhoneRecord } from './phones.ts';
 
 /** The part of the controller's world the call server reads; identity, lockout and cluster default. */
 export type CallServerWorld = Pick<ControllerConfig, 'users' | 'sets' | 'heartbeatMs'> &
-  Partial<Pick<ControllerConfig, 'healthCheckMs'>> &
+  Partial<Pick<ControllerConfig, 'healthCheckMs' | 'alarmDn'>> &
   Partial<Pick<ControllerConfig, 'identity' | 'lockout' | 'cluster'>>;
 
 export interface CallServerOptions {
@@ -42,6 +43,8 @@ export interface CallServerOptions {
   };
 }
 
+export type { CallCounters, CallInfo } from './calls/counters.ts';
+
 export interface PhoneInfo extends PhoneRecord {
   hotdeskExt: string; // "" when nobody is logged in on it
   blf: string[]; // the DNs it monitors
@@ -67,4 +70,5 @@ export interface CallServerCounters {
   logouts: Record<LogoutReason, number>; // completed logouts, by reason
   logoutRefusals: Record<LogoutRefusal, number>; // logout-refused answers, by reason
   keyLayouts: { sent: number; failed: number };
+  calls: CallCounters;
 }

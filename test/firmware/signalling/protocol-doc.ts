@@ -287,7 +287,7 @@ const DOCS: { [K in MessageType]: Doc<K> } = {
     example: { type: 'call-setup', ...CALL, ring: 'ring' },
     envelope: REQ_ACK(0x70),
   },
-  'call-alerting': callDoc('call-alerting', 'C>P: the answer to a phone\'s call-setup (the far end rings: ringback); pushed for an offered delay-ring call, its ring starts now; pushed for a call the phone does not know, the controller placed it from this set (ringback).', 0x71),
+  'call-alerting': callDoc('call-alerting', 'C>P: the answer to a phone\'s call-setup (the far end rings: ringback); pushed for an offered call, it rings now (delay-ring) and names its caller (who changes after a blind transfer); pushed for a call the phone does not know, the controller placed it from this set (ringback).', 0x71),
   'call-connect': callDoc('call-connect', 'P>C: the phone answers an offered call (ack ok, or rejected when it is gone). C>P: the far end answered; on a connected call, the far end is now fromDn/toDn (after a transfer or when a conference shrinks to two).', 0x72),
   'call-hold': callDoc('call-hold', 'P>C: the phone holds the call (the line lamp shows the hold cadence).', 0x73),
   'call-resume': callDoc('call-resume', 'P>C: the phone takes back a held call; or picks up, on its own appearance of a key-system line, a call another set held there (line-status held named it).', 0x74),

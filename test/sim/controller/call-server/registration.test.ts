@@ -46,11 +46,11 @@ describe('call server: registration, heartbeat, health', () => {
     expect(w.server.phones().map((p) => p.ip)).toEqual([moved.at.ip]);
   });
 
-  it('answers call messages it does not handle yet with ack unsupported', async () => {
+  it('refuses a phone\'s call-setup that names a call id (the controller names calls)', async () => {
     const w = world();
     const p = w.phone(1);
     await p.register();
-    expect(await p.ask({ type: 'call-setup', callId: 1, line: 0, fromDn: '5000', toDn: '5001', ring: 'ring' })).toEqual({ type: 'ack', status: 'unsupported' });
+    expect(await p.ask({ type: 'call-setup', callId: 1, line: 0, fromDn: '5000', toDn: '5001', ring: 'ring' })).toEqual({ type: 'ack', status: 'rejected' });
   });
 });
 
