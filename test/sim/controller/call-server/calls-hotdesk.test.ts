@@ -31,6 +31,24 @@ describe('calls: logout and the user\'s calls', () => {
     expect(w.server.users()).toEqual([]);
   });
 
+  it('a remote logout of a user in a call waits for the call to end; while one rings it is refused', async () => {
+    const w = world({ users: [user('5123', '1234')], sets: [set('5001', { remoteLogoutAllowed: true }), set('5002')] });
+    const alice = await loggedIn(w, 1, '5123', '1234');
+    const b = await registered(w, 2, '5001');
+    const cb = callIdOf(await dial(b, '5123'));
+    await settle(w);
+    expect(w.server.remoteLogout('5001', '5123')).toBe('refused-ringing');
+    await connect(alice, offeredId(alice));
+    await settle(w);
+    expect(w.server.remoteLogout('5001', '5123')).toBe('waiting');
+    await w.clock.advance(60_000);
+    expect(w.server.users()).toEqual([expect.objectContaining({ ext: '5123', pendingLogout: 'remote' })]);
+    await release(b, cb);
+    await settle(w);
+    expect(alice.received('logout-notice')).toEqual([{ type: 'logout-notice', reason: 'remote', ext: '5123', byDn: '5001' }]);
+    expect(w.server.users()).toEqual([]);
+  });
+
   it('is refused while a real call rings, and the user stays', async () => {
     const { w, alice, b } = await desk();
     callIdOf(await dial(b, '5123'));
