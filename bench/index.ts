@@ -7,8 +7,9 @@ import { linkBenchmark } from './link.ts';
 import { tftpBenchmark } from './tftp.ts';
 import { firmwareDownloadBenchmark } from './firmware-download.ts';
 import { lampsBenchmark } from './lamps.ts';
+import { callsBenchmark } from './calls.ts';
 
-export const BENCHMARKS: readonly Benchmark[] = [linkBenchmark, tftpBenchmark, firmwareDownloadBenchmark, lampsBenchmark];
+export const BENCHMARKS: readonly Benchmark[] = [linkBenchmark, tftpBenchmark, firmwareDownloadBenchmark, lampsBenchmark, callsBenchmark];
 
 const USAGE = `usage: npm run bench -- [--quick] [--strict] [NAME...]
   --quick   short runs (a smoke test: proves each benchmark works, not how fast)
