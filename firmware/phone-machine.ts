@@ -268,7 +268,7 @@ export const phoneMachine = setup({
                 },
                 keys: { programmableKeys: context.profile.programmableKeys, pkmKeys: context.pkmKeys },
                 session: { loginMethod: context.profile.loginMethod, mac: context.mac, accessCodes: context.accessCodes, setDn: context.dn ?? '' },
-                calls: { handset: context.profile.kind === 'handset', setDn: context.dn ?? '' },
+                calls: { handset: context.profile.kind === 'handset', setDn: context.dn ?? '', displayRows: context.profile.display.rows },
               };
             },
           },

@@ -11,169 +11,12 @@
 //   connected | ringback --transfer {other}--> transferring --ack ok--> done (transferred)
 //   connected | ringback --join {other}--> joining --ack ok--> conference
 //   any --drop--> releasing --ack / no answer--> done;  any --call-release pushed--> done
-import { assign, enqueueActions, sendParent, sendTo, setup } from 'xstate';
-import { DIAL_PAUSE_MS, numberComplete, userlessMayCall } from './dial-plan.ts';
+import { assign, enqueueActions } from 'xstate';
 import type { CallState } from './view.ts';
-import { SYSTEM, type LinkEvent, type LinkReply, type SigPush } from '../service/events.ts';
-import type { Message, ReleaseCause, RingType } from '../signalling/messages.ts';
+import type { Message } from '../signalling/messages.ts';
+import { callParts as calls, refusedOrFailed, type CallContext, type CallEvent } from './call-setup.ts';
 
-/** How a call ended: a release cause, or `feature` (the digits were a hot desk access code). */
-export type CallEnd = ReleaseCause | 'feature' | 'no-answer-from-controller';
-
-export interface CallInput {
-  /** The owner's name for the call (stable while the controller has not named it yet). */
-  local: number;
-  callId: number;
-  line: number;
-  /** The DN of the line the call is on, and the far DN. */
-  dn: string;
-  party: string;
-  start: 'dialling' | 'ringing' | 'waiting' | 'ringback' | 'picking';
-  ring: RingType;
-  /** Digits already dialled (pre-dialling, Alarm); with `complete` they go out at once. */
-  digits: string;
-  complete: boolean;
-  /** Whether the digits must first be offered to the session as a hot desk access code. */
-  codes: boolean;
-  dialDigits: number;
-  /** Nobody logged in and no DN of the set's own: the operator and emergency numbers only. */
-  userless: boolean;
-  alarmDn: string;
-}
-
-/** The session's answer to session.dialled: the digits are its access code, could become one, or are not. */
-export interface SessionCode {
-  type: 'session.code';
-  digits: string;
-  kind: 'taken' | 'partial' | 'none';
-}
-
-export type CallCommand =
-  | { type: 'call.digit'; key: string }
-  | { type: 'call.answer' }
-  | { type: 'call.hold' }
-  | { type: 'call.retrieve' }
-  | { type: 'call.drop' }
-  | { type: 'call.unwait' }
-  | { type: 'call.transfer'; other: number }
-  | { type: 'call.join'; other: number }
-  | { type: 'call.joined' }
-  | { type: 'call.gone'; cause: ReleaseCause };
-
-type CallEvent = CallCommand | SessionCode | LinkReply | SigPush;
-
-export interface CallChanged {
-  type: 'call.changed';
-  local: number;
-  callId: number;
-  party: string;
-  state: CallState;
-  dialled: string;
-  ringer: boolean;
-}
-export interface CallEnded {
-  type: 'call.ended';
-  local: number;
-  callId: number;
-  party: string;
-  cause: CallEnd;
-}
-
-interface CallContext extends CallInput {
-  dialled: string;
-  ringer: boolean;
-  shown: CallState;
-  seq: number;
-  expect: string;
-  /** Whether the digits so far could still be an access code (asked of the session). */
-  codePending: boolean;
-  cause: CallEnd;
-}
-
-const pushed = (e: CallEvent): Message | undefined => (e.type === 'sig.push' ? e.msg : undefined);
-const answered = (c: CallContext, e: CallEvent): Message | undefined => (e.type === 'sig.answer' && e.id === c.expect ? e.msg : undefined);
-const acked = (c: CallContext, e: CallEvent) => {
-  const m = answered(c, e);
-  return m?.type === 'ack' && m.status === 'ok';
-};
-const refusedOrFailed = (c: CallContext, e: CallEvent) => (answered(c, e) !== undefined && !acked(c, e)) || (e.type === 'sig.failed' && e.id === c.expect);
-const digitKey = (e: CallEvent) => (e.type === 'call.digit' && /^[0-9*]$/.test(e.key) ? e.key : '');
-
-const effects = setup({
-  types: { context: {} as CallContext, input: {} as CallInput, events: {} as CallEvent },
-  delays: { pause: DIAL_PAUSE_MS },
-  guards: {
-    ends: ({ context, event }) => event.type === 'call.digit' && (event.key === '#' || event.key === 'ok') && context.dialled !== '',
-    digit: ({ event }) => digitKey(event) !== '',
-    codeTaken: ({ context, event }) => event.type === 'session.code' && event.digits === context.dialled && event.kind === 'taken',
-    codeAnswer: ({ context, event }) => event.type === 'session.code' && event.digits === context.dialled,
-    ready: ({ context }) => context.dialled !== '' && !context.codePending && (context.complete || numberComplete(context.dialled, context.dialDigits)),
-    paused: ({ context }) => context.dialled !== '',
-    forbidden: ({ context }) => context.userless && !userlessMayCall(context.dialled, context.alarmDn),
-    ringingBack: ({ context, event }) => answered(context, event)?.type === 'call-alerting',
-    setupReleased: ({ context, event }) => answered(context, event)?.type === 'call-release',
-    setupLost: ({ context, event }) => answered(context, event) !== undefined || (event.type === 'sig.failed' && event.id === context.expect),
-    acked: ({ context, event }) => acked(context, event),
-    refused: ({ context, event }) => refusedOrFailed(context, event),
-    answeredBy: ({ event }) => pushed(event)?.type === 'call-connect',
-    alerted: ({ event }) => pushed(event)?.type === 'call-alerting',
-    conferenced: ({ event }) => pushed(event)?.type === 'call-conference',
-    released: ({ event }) => pushed(event)?.type === 'call-release',
-    replied: ({ context, event }) => answered(context, event) !== undefined || (event.type === 'sig.failed' && event.id === context.expect),
-  },
-  actions: {
-    toLink: sendTo(({ system }) => system.get(SYSTEM.link), (_, e: LinkEvent) => e),
-    /** The digits so far, to the session: are they a hot desk access code? */
-    askSession: sendTo(
-      ({ system }) => system.get(SYSTEM.session),
-      ({ context, self }) => ({ type: 'session.dialled' as const, digits: context.dialled, replyTo: self }),
-    ),
-    /** A request about this call, named by the call's next id (`bump` then expects its answer). */
-    ask: sendTo(
-      ({ system }) => system.get(SYSTEM.link),
-      ({ context, self }, p: { msg: Message }): LinkEvent => ({ type: 'sig.request', id: `call:${context.local}:${context.seq}`, msg: p.msg, replyTo: self }),
-    ),
-    bump: assign(({ context }) => ({ expect: `call:${context.local}:${context.seq}`, seq: context.seq + 1 })),
-    /** Tells the owner what the call shows now. */
-    report: sendParent(({ context }): CallChanged => ({
-      type: 'call.changed',
-      local: context.local,
-      callId: context.callId,
-      party: context.party,
-      state: context.shown,
-      dialled: context.dialled,
-      ringer: context.ringer,
-    })),
-    finish: sendParent(({ context }): CallEnded => ({ type: 'call.ended', local: context.local, callId: context.callId, party: context.party, cause: context.cause })),
-  },
-});
-
-const calls = effects.extend({
-  actions: {
-    addDigit: assign(({ context, event }) => ({ dialled: context.dialled + digitKey(event), codePending: context.codes })),
-    takeCodeAnswer: assign({ codePending: ({ event }) => event.type === 'session.code' && event.kind === 'partial', codes: ({ event }) => event.type === 'session.code' && event.kind === 'partial' }),
-    takeSetupAnswer: assign(({ context, event }) => {
-      const m = answered(context, event);
-      return m && 'callId' in m ? { callId: m.callId } : {};
-    }),
-    takeParty: assign(({ context, event }) => {
-      const m = pushed(event);
-      if (m?.type !== 'call-connect' && m?.type !== 'call-alerting') return {};
-      // the far end is whichever of the two DNs is not this line's
-      return { party: m.fromDn === context.dn ? m.toDn : m.fromDn };
-    }),
-    causeOf: assign({
-      cause: ({ context, event }) => {
-        const m = pushed(event) ?? answered(context, event);
-        if (m?.type === 'call-release') return m.cause;
-        if (event.type === 'call.gone') return event.cause;
-        return context.cause;
-      },
-    }),
-    show: assign({ shown: (_, p: { state: CallState }) => p.state }),
-  },
-});
-
+export type { CallChanged, CallCommand, CallEnd, CallEnded, CallInput, SessionCode } from './call-setup.ts';
 type Ctx = { context: CallContext; event: CallEvent };
 /** A request about this call, then expecting its answer. */
 const ASK = (msg: (a: Ctx) => Message) => [{ type: 'ask' as const, params: (a: Ctx) => ({ msg: msg(a) }) }, 'bump' as const];
@@ -261,8 +104,19 @@ export const callMachine = calls.createMachine({
               { guard: 'setupLost', target: '#call.done', actions: assign({ cause: 'unreachable' }) },
             ],
             'sig.failed': { guard: 'setupLost', target: '#call.done', actions: assign({ cause: 'unreachable' }) },
+            'call.drop': '#call.abandoning',
           },
         },
+      },
+    },
+    /** Dropped while its call-setup was in flight: the call the answer names is released. */
+    abandoning: {
+      on: {
+        'sig.answer': [
+          { guard: 'ringingBack', target: 'releasing', actions: 'takeSetupAnswer' },
+          { guard: 'setupLost', target: 'done', actions: assign({ cause: 'normal' }) },
+        ],
+        'sig.failed': { guard: 'setupLost', target: 'done', actions: assign({ cause: 'normal' }) },
       },
     },
     ringback: {
@@ -291,7 +145,7 @@ export const callMachine = calls.createMachine({
       },
     },
     answering: {
-      entry: [assign({ ringer: false }), ...ASK(({ context }) => ({ type: 'call-connect', ...callMsg(context) }))],
+      entry: [assign({ ringer: false }), 'report', ...ASK(({ context }) => ({ type: 'call-connect', ...callMsg(context) }))],
       on: {
         'sig.answer': [{ guard: 'acked', target: 'connected' }, { guard: 'refused', target: 'done', actions: assign({ cause: 'answered-elsewhere' }) }],
         'sig.failed': { guard: 'refused', target: 'done', actions: assign({ cause: 'unreachable' }) },
@@ -306,7 +160,13 @@ export const callMachine = calls.createMachine({
         'call.drop': DROP,
         'call.transfer': TRANSFER,
         'call.join': JOIN,
-        'sig.push': [{ guard: 'answeredBy', actions: ['takeParty', 'report'] }, { guard: 'conferenced', target: 'conference' }, RELEASED],
+        // call-alerting: the far end transferred this call blind; it rings back the party it went to
+        'sig.push': [
+          { guard: 'answeredBy', actions: ['takeParty', 'report'] },
+          { guard: 'alerted', target: 'ringback', actions: 'takeParty' },
+          { guard: 'conferenced', target: 'conference' },
+          RELEASED,
+        ],
       },
     },
     holding: {
@@ -347,7 +207,7 @@ export const callMachine = calls.createMachine({
       on: {
         'sig.answer': [{ guard: 'acked', target: 'done', actions: assign({ cause: 'transferred' }) }, { guard: 'refused', target: 'back' }],
         'sig.failed': { guard: 'refused', target: 'back' },
-        'sig.push': [{ guard: 'answeredBy', actions: 'takeParty' }, RELEASED],
+        'sig.push': [{ guard: 'answeredBy', actions: ['takeParty', ...SHOW('connected')] }, RELEASED],
         'call.drop': DROP,
       },
     },
@@ -356,7 +216,7 @@ export const callMachine = calls.createMachine({
       on: {
         'sig.answer': [{ guard: 'acked', target: 'conference' }, { guard: 'refused', target: 'back' }],
         'sig.failed': { guard: 'refused', target: 'back' },
-        'sig.push': [{ guard: 'answeredBy', actions: 'takeParty' }, RELEASED],
+        'sig.push': [{ guard: 'answeredBy', actions: ['takeParty', ...SHOW('connected')] }, RELEASED],
         'call.drop': DROP,
       },
     },

@@ -10,7 +10,7 @@
 //
 // A handset (5604/5607/5614) with nobody logged in calls only with Alarm; a desk set with nobody logged
 // in and no DN of its own dials the operator and emergency numbers only (call.ts refuses the rest).
-import { assign, enqueueActions, sendTo, setup, spawnChild, stopChild } from 'xstate';
+import { assign, sendTo, setup, spawnChild, stopChild } from 'xstate';
 import { callMachine, type CallChanged, type CallCommand, type CallEnded, type CallInput } from './call.ts';
 import { callScreen, endRows, frontCall, lampOf } from './screens.ts';
 import type { CallState, CallView } from './view.ts';
@@ -25,6 +25,8 @@ export interface CallsInput {
   handset: boolean;
   /** The set's own DN ("" for a userless hot desk set). */
   setDn: string;
+  /** How many rows the display has: a small one shows the call in front on one row. */
+  displayRows: number;
 }
 
 /** Session -> calls: who is logged in now ("" for nobody). */
@@ -77,8 +79,11 @@ const appearanceOf = (c: CallsContext, key: string) => c.lines.find((l) => l.key
 function endsWithWords(context: CallsContext, e: CallEnded): boolean {
   const gone = context.calls.find((c) => c.local === e.local);
   if (e.cause === 'feature' || gone?.state === 'ringing' || gone?.state === 'waiting') return false;
+  // dial tone given up before a digit: nothing to say
+  if (gone?.state === 'dialling' && gone.dialled === '' && e.cause === 'normal') return false;
   return endRows(e.cause, e.party).length > 0;
 }
+const SESSION_KEYS = ['hotdesk', 'login', 'logout'];
 const FEATURE_KEYS = ['offhook', 'onhook', 'handsfree', 'release', 'hold', 'swap', 'transfer', 'conference', 'alarm'];
 
 const effects = setup({
@@ -108,9 +113,9 @@ type Self = Parameters<Parameters<typeof effects.enqueueActions>[0]>[0]['self'];
 const tell = (enqueue: Enqueue, local: number, cmd: CallCommand) => enqueue.sendTo(childId(local), cmd);
 
 /** Starts a call actor and keeps its entry; the hook goes off for anything but an offer. */
-function startCall(enqueue: Enqueue, context: CallsContext, input: Omit<CallInput, 'local' | 'dialDigits' | 'userless' | 'alarmDn'>): CallsContext {
+function startCall(enqueue: Enqueue, context: CallsContext, input: Omit<CallInput, 'local' | 'dialDigits' | 'userless' | 'alarmDn' | 'alarm'>, alarm = false): CallsContext {
   const local = context.next;
-  const full: CallInput = { ...input, local, dialDigits: context.dialPlan.dialDigits, userless: primeDn(context) === '', alarmDn: context.dialPlan.alarmDn };
+  const full: CallInput = { ...input, local, dialDigits: context.dialPlan.dialDigits, userless: primeDn(context) === '', alarmDn: context.dialPlan.alarmDn, alarm };
   enqueue(spawnChild('call', { id: childId(local), input: full }));
   const entry: CallEntry = { local, callId: input.callId, line: input.line, dn: input.dn, party: input.party, state: input.start === 'picking' ? 'held' : input.start, dialled: input.digits, ringer: false };
   const offer = input.start === 'ringing' || input.start === 'waiting';
@@ -122,17 +127,20 @@ function startCall(enqueue: Enqueue, context: CallsContext, input: Omit<CallInpu
 }
 
 /** Dial tone on `line` (the prime line by default). */
-function dialTone(enqueue: Enqueue, context: CallsContext, line = primeLine(context), digits = '', complete = false): CallsContext {
+function dialTone(enqueue: Enqueue, context: CallsContext, line = primeLine(context), digits = '', complete = false, alarm = false): CallsContext {
   const dn = context.lines.find((l) => l.line === line)?.dn ?? primeDn(context);
-  return startCall(enqueue, context, { callId: 0, line, dn, party: '', start: 'dialling', ring: 'ring', digits, complete, codes: digits === '' });
+  return startCall(enqueue, context, { callId: 0, line, dn, party: '', start: 'dialling', ring: 'ring', digits, complete, codes: digits === '' }, alarm);
 }
 
 /** Draws the call layer, lights the line keys, publishes: after every change of the calls. */
 function redraw(enqueue: Enqueue, context: CallsContext, self: Self): void {
   const front = frontCall(context.calls);
-  const rows = context.ended.length > 0 && !front ? context.ended : callScreen(context.calls);
+  const rows = context.ended.length > 0 && !front ? context.ended : callScreen(context.calls, context.displayRows);
   const lineKeys = context.lines.filter((l) => l.key).map((l) => l.key!);
-  const takes = [...FEATURE_KEYS, ...lineKeys, ...(context.calls.some((c) => c.state === 'dialling') ? ['dial', 'ok'] : [])];
+  // while a call is up (or dial tone is on) the session's screen is covered: its keys (HotDesking, the
+  // login and logout softkeys) are swallowed here, so no PIN entry opens unseen under the call
+  const up = context.calls.some(isUp);
+  const takes = [...FEATURE_KEYS, ...lineKeys, ...(context.calls.some((c) => c.state === 'dialling') ? ['dial', 'ok'] : []), ...(up ? SESSION_KEYS : [])];
   const softkeys = context.handset && front?.state === 'connected' ? ['hold', 'transfer', 'conference'] : [];
   enqueue({ type: 'toDisplay', params: { type: 'display.show', layer: 'call', rows, softkeys, takes, owner: self } });
   enqueue({ type: 'publish', params: { calls: context.calls.map((c) => view(context, c)) } });
@@ -161,7 +169,6 @@ const calls = effects.extend({
     /** A key for calls: what it does depends on the calls there are (docs/design.md "Calls"). */
     onKey: effects.enqueueActions(({ context, event, self, enqueue }) => {
       const key = keyOf(event);
-      const front = frontCall(context.calls);
       const up = context.calls.find(isUp);
       const ringing = context.calls.find((c) => c.state === 'ringing');
       const waiting = context.calls.find((c) => c.state === 'waiting');
@@ -172,6 +179,8 @@ const calls = effects.extend({
       const userlessHandset = context.handset && context.user === '';
       const goOffHook = () => {
         if (ringing && !up) return tell(enqueue, ringing.local, { type: 'call.answer' });
+        // a call waiting behind one this set has since held: off-hook answers it
+        if (waiting && !up) return tell(enqueue, waiting.local, { type: 'call.answer' });
         if (!up && held.length > 0 && context.handset) return tell(enqueue, held[0].local, { type: 'call.retrieve' });
         if (up) return;
         if (userlessHandset) return refuse();
@@ -179,10 +188,9 @@ const calls = effects.extend({
       };
       const hangUp = () => {
         enqueue.assign({ offHook: false });
-        if (!up) return;
-        // leaving a conference ends this set's part of it: the other two stay together
-        const mine = up.state === 'conference' ? context.calls.filter((c) => c.state === 'conference') : [up];
-        for (const c of mine) tell(enqueue, c.local, { type: 'call.drop' });
+        // every call up ends (two can be, while a hold just asked for is not acked yet); leaving a
+        // conference ends this set's part of it: the other two stay together
+        for (const c of context.calls.filter(isUp)) tell(enqueue, c.local, { type: 'call.drop' });
       };
       switch (key) {
         case 'offhook':
@@ -199,8 +207,8 @@ const calls = effects.extend({
           if (up?.state === 'connected') tell(enqueue, up.local, { type: 'call.hold' });
           return;
         case 'swap':
-          if (waiting && up?.state === 'connected') {
-            tell(enqueue, up.local, { type: 'call.hold' });
+          if (waiting && (!up || up.state === 'connected')) {
+            if (up) tell(enqueue, up.local, { type: 'call.hold' });
             return tell(enqueue, waiting.local, { type: 'call.answer' });
           }
           if (held.length > 0 && (!up || up.state === 'connected')) {
@@ -228,7 +236,7 @@ const calls = effects.extend({
         case 'alarm': {
           if (!context.handset || up) return;
           if (context.dialPlan.alarmDn === '') return refuse();
-          dialTone(enqueue, context, primeLine(context), context.dialPlan.alarmDn, true);
+          dialTone(enqueue, context, primeLine(context), context.dialPlan.alarmDn, true, true);
           return;
         }
         default:
@@ -245,7 +253,11 @@ const calls = effects.extend({
       const offered = onLine.find((c) => c.state === 'ringing' || c.state === 'waiting');
       const mineHeld = onLine.find((c) => c.state === 'held');
       const pick = context.pickable.find((p) => p.line === line && p.dn === appearance.dn);
-      const holdUp = () => up?.state === 'connected' && up.line !== line && tell(enqueue, up.local, { type: 'call.hold' });
+      // answering or taking back another call: the call up is held (a number half dialled is dropped)
+      const holdUp = () => {
+        if (up?.state === 'connected') tell(enqueue, up.local, { type: 'call.hold' });
+        else if (up?.state === 'dialling' || up?.state === 'ringback') tell(enqueue, up.local, { type: 'call.drop' });
+      };
       if (offered) {
         holdUp();
         return tell(enqueue, offered.local, { type: 'call.answer' });
@@ -255,6 +267,9 @@ const calls = effects.extend({
         return tell(enqueue, mineHeld.local, { type: 'call.retrieve' });
       }
       if (pick && !up) {
+        // the call is this set's now: its key shows the call's own state, not another set's hold
+        enqueue.assign({ pickable: context.pickable.filter((p) => p !== pick) });
+        enqueue({ type: 'toKeys', params: { type: 'keys.line', id: `line:${pick.callId}`, dn: pick.dn, line: pick.line, state: 'idle' } });
         startCall(enqueue, context, { callId: pick.callId, line, dn: appearance.dn, party: pick.party, start: 'picking', ring: 'ring', digits: '', complete: false, codes: false });
         return;
       }
@@ -301,6 +316,9 @@ const calls = effects.extend({
         enqueue({ type: 'traceCall', params: { call: after.callId, line: after.line, party: after.party, state: after.state } });
       }
       if (before.state !== after.state) lamp(enqueue, after, after.state);
+      // the call in front was held: a call waiting behind it rings now
+      const now = context.calls.map((c) => (c.local === event.local ? after : c));
+      if (isUp(before) && !isUp(after) && !now.some(isUp)) for (const c of now) if (c.state === 'waiting') tell(enqueue, c.local, { type: 'call.unwait' });
       // the consultation joined the conference: the held call is part of it too
       const consult = context.consult;
       if (consult?.consult === event.local && event.state === 'conference') {

@@ -8,9 +8,12 @@ export const EMERGENCY_DNS: readonly string[] = Object.freeze(['911', '112', '99
 /** A number with no `#` and no full length is complete after this long without a digit. */
 export const DIAL_PAUSE_MS = 4000;
 
-/** A set with no user and no DN of its own may call these, and nothing else. */
-export function userlessMayCall(dn: string, alarmDn: string): boolean {
-  return dn === OPERATOR_DN || EMERGENCY_DNS.includes(dn) || (alarmDn !== '' && dn === alarmDn);
+/**
+ * A set with no user and no DN of its own may dial these, and nothing else (a handset's Alarm key
+ * calls the alarm DN besides: that is the key's call, not a dialled one).
+ */
+export function userlessMayCall(dn: string): boolean {
+  return dn === OPERATOR_DN || EMERGENCY_DNS.includes(dn);
 }
 
 /** True when `digits` (no `#`) are a whole number: the operator, an emergency number, or the plan's length. */

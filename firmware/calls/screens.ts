@@ -25,7 +25,7 @@ export function callRows(c: ShownCall, conferenceParties: readonly string[]): st
     case 'ringback':
       return [`Calling ${c.party}`, 'Ringing'];
     case 'ringing':
-      return [`Call from ${c.party || 'Unknown'}`, `Ringing Line ${c.dn}`];
+      return [`Ringing ${c.party || 'Unknown'}`, `Line ${c.dn}`];
     case 'connected':
       return ['Connected', c.party];
     case 'held':
@@ -37,22 +37,34 @@ export function callRows(c: ShownCall, conferenceParties: readonly string[]): st
   }
 }
 
+const BEHIND: Record<CallState, string> = {
+  dialling: 'Dialling',
+  ringback: 'Calling',
+  ringing: 'Ringing',
+  connected: 'Connected',
+  held: 'On Hold',
+  waiting: 'Waiting',
+  conference: 'Conference',
+};
+
 /** One row for a call behind the one in front. */
 export function behindRow(c: ShownCall): string {
-  if (c.state === 'waiting') return `Waiting: ${c.party}`;
-  if (c.state === 'held') return `On Hold: ${c.party}`;
-  if (c.state === 'ringing') return `Ringing: ${c.party}`;
-  return `${c.state}: ${c.party}`;
+  return c.party ? `${BEHIND[c.state]}: ${c.party}` : BEHIND[c.state];
 }
 
-/** The whole call layer: the call in front, then one row for each other call. */
-export function callScreen(calls: readonly ShownCall[]): string[] {
+/**
+ * The whole call layer on a display of `rows` rows: the call in front, then one row for each other
+ * call. On a display too small for all of them the front call takes one row (`Connected 7001`), so
+ * the call behind it (a call waiting, one on hold) is still seen.
+ */
+export function callScreen(calls: readonly ShownCall[], rows = Infinity): string[] {
   const front = frontCall(calls);
   if (!front) return [];
   const conference = calls.filter((c) => c.state === 'conference').map((c) => c.party);
-  const rows = callRows(front, conference);
-  for (const c of calls) if (c !== front && !(front.state === 'conference' && c.state === 'conference')) rows.push(behindRow(c));
-  return rows;
+  const behind = calls.filter((c) => c !== front && !(front.state === 'conference' && c.state === 'conference')).map(behindRow);
+  const own = callRows(front, conference);
+  if (own.length + behind.length <= rows || behind.length === 0) return [...own, ...behind];
+  return [own.filter((r) => r !== '').join(' '), ...behind];
 }
 
 /** Why a call ended, when the user should be told (a normal end and a feature code say nothing). */
@@ -62,14 +74,14 @@ export function endRows(cause: CallEnd, party: string): string[] {
       return ['Busy', party];
     case 'unreachable':
     case 'no-answer-from-controller':
-      return ['Number Unobtainable', party];
+      return ['Unobtainable', party];
     case 'logged-out':
       return ['User Logged Out', party];
     case 'not-allowed':
-      return ['Calls Not Allowed'];
+      return ['Call Not Allowed'];
     case 'rejected':
     case 'no-answer':
-      return ['Call Not Answered', party];
+      return ['No Answer', party];
     case 'transferred':
       return ['Call Transferred', party];
     case 'normal':

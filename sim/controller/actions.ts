@@ -68,13 +68,18 @@ const _allOutcomes: readonly (typeof LOGOUT_OUTCOMES)[number][] = [] as LogoutOu
 void _allOutcomes;
 
 const everyCallServer = (controller: Controller): Iterable<CallServer> => controller.callServers.values();
+/** The call servers that answer now: a killed one still remembers the phones that left it. */
+const liveCallServers = (controller: Controller): CallServer[] => [...everyCallServer(controller)].filter((cs) => controller.alive(cs));
 
-/** The call server of the cluster where a phone holds one of `dns` (in that order), else this controller's. */
+/**
+ * The live call server of the cluster where a phone holds one of `dns` (in that order), else the one a
+ * call of the played party `dn` is on, else the first live one (this controller's while it is up).
+ */
 function callServerHolding(controller: Controller, ...dns: string[]): CallServer {
-  for (const dn of dns) {
-    for (const cs of everyCallServer(controller)) if (cs.holds(dn)) return cs;
-  }
-  return controller.callServer;
+  const live = liveCallServers(controller);
+  for (const dn of dns) for (const cs of live) if (cs.holds(dn)) return cs;
+  for (const dn of dns) for (const cs of live) if (cs.calls().some((c) => c.dn === dn && c.mac === 'simulated')) return cs;
+  return live[0] ?? controller.callServer;
 }
 
 /** Every controller action, by the name a step gives it (docs/scenarios.md "Controller actions"). */

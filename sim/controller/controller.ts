@@ -244,6 +244,11 @@ export class Controller {
     return servingStore(this.members, (ip) => this.dead.has(ip), this.firmware, this.memberFirmware);
   }
 
+  /** Whether this call server of the cluster is answering (not killed). */
+  alive(cs: CallServer): boolean {
+    return !this.dead.has(cs.selfIp);
+  }
+
   /** A controller that dies (true) or comes back (false): while dead it answers nothing. */
   setDead(idOrIp: string, dead: boolean): void {
     const cs = this.callServerBy(idOrIp);

@@ -182,7 +182,7 @@ describe('phone machine, model-based', () => {
           service: { callServers: servers, phoneIp: c.lease.ip, mac: INPUT.mac, model: '5340', firmwareVersion: '1.0.0.0', dn: '5340' },
           keys: { programmableKeys: PROFILE.programmableKeys, pkmKeys: [36] },
           session: { loginMethod: PROFILE.loginMethod, mac: INPUT.mac, accessCodes: undefined, setDn: '5340' },
-          calls: { handset: false, setDn: '5340' },
+          calls: { handset: false, setDn: '5340', displayRows: 8 },
         });
       }
       if (e.type === 'registered' && snap.matches({ network: 'inService' })) expect(effects.at(-1)).toEqual({ type: 'confirmImage' });
@@ -205,7 +205,7 @@ describe('in-service machine, model-based', () => {
     service: { callServers: ['10.0.0.1'], phoneIp: '10.0.0.9', mac: INPUT.mac, model: '5340', firmwareVersion: '1.0.0.0', dn: '5340' },
     keys: { programmableKeys: 48, pkmKeys: [] },
     session: { loginMethod: 'hotdesk-key', mac: INPUT.mac },
-    calls: { handset: false, setDn: '5340' },
+    calls: { handset: false, setDn: '5340', displayRows: 8 },
   };
   const walkedIn = inServiceMachine.provide({
     // nobody to tell in the walk (no parent): the live replay runs the real actions

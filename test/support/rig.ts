@@ -124,7 +124,7 @@ export function rig(opts: RigOptions = {}) {
             service: { callServers: [PRIMARY.ip, SECONDARY.ip], phoneIp: PHONE.ip, mac: MAC, model: profile.id, firmwareVersion: opts.input?.firmwareVersion ?? '1.0', dn: opts.input?.dn },
             keys: { programmableKeys: profile.programmableKeys, pkmKeys: opts.input?.pkmKeys ?? [] },
             session: { loginMethod: profile.loginMethod, mac: MAC, accessCodes: opts.input?.accessCodes, setDn: opts.input?.dn ?? '' },
-            calls: { handset: profile.kind === 'handset', setDn: opts.input?.dn ?? '' },
+            calls: { handset: profile.kind === 'handset', setDn: opts.input?.dn ?? '', displayRows: profile.display.rows },
           },
         },
         on: {

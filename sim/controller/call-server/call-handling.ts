@@ -17,13 +17,15 @@ export interface CallHost {
   tracer: Tracer | undefined;
   counters: CallCounters;
   lines: LineStates;
-  /** The world's alarm DN: a userless set may call it. */
+  /** The world's alarm DN: a userless handset's Alarm key calls it. */
   alarmDn: string;
   /** Every registered phone with what it shows now. */
   layouts(): PhoneLayout[];
   layoutOf(mac: string): PhoneLayout | undefined;
   /** A registered set with no user and no DN of its own. */
   userless(mac: string): boolean;
+  /** A 5604/5607/5614: with nobody logged in, its Alarm key may call the alarm DN. */
+  handset(mac: string): boolean;
   isLoggedOutHotdeskUser(dn: string): boolean;
   /** A reliable request to a registered phone (traced when unanswered, never thrown). */
   push(mac: string, msg: Message): void;
@@ -116,7 +118,8 @@ export class CallHandling {
         const layout = this.h.layoutOf(mac);
         const app = msg.callId === 0 && layout ? appearanceAt(layout, msg.line) : undefined;
         if (!app) return this.refused('bad-line', mac, msg);
-        const { leg, cause } = this.start({ dn: app.dn, at: spotOf(app) }, msg.toDn, this.h.userless(mac));
+        const userless = this.h.userless(mac) && !(this.h.handset(mac) && msg.toDn === this.h.alarmDn && msg.toDn !== '');
+        const { leg, cause } = this.start({ dn: app.dn, at: spotOf(app) }, msg.toDn, userless);
         return cause ? { type: 'call-release', ...fields(leg), cause } : { type: 'call-alerting', ...fields(leg) };
       }
       case 'call-connect': {
@@ -208,7 +211,7 @@ export class CallHandling {
   private start(from: { dn: string; at?: Spot }, toDn: string, userless: boolean): { leg: Readonly<Leg>; cause?: ReleaseCause } {
     this.counters.setups++;
     const refusal: ReleaseCause | undefined =
-      userless && !userlessMayCall(toDn, this.h.alarmDn) ? 'not-allowed' : toDn === '' ? 'unreachable' : this.h.isLoggedOutHotdeskUser(toDn) ? 'logged-out' : undefined;
+      userless && !userlessMayCall(toDn) ? 'not-allowed' : toDn === '' ? 'unreachable' : this.h.isLoggedOutHotdeskUser(toDn) ? 'logged-out' : undefined;
     const where = `${from.at ? `${from.at.mac} line ${from.at.line}` : 'simulated'}`;
     if (refusal) {
       const leg = this.model.refuse(from, toDn, refusal);
@@ -297,7 +300,9 @@ export class CallHandling {
    * with `cause`, and so is the phone when it is still there to hear it.
    */
   releasePhone(mac: string, cause: ReleaseCause): void {
-    for (const l of this.model.legsAt(mac)) this.model.hangUp(l.id, { cause, far: cause, tell: true });
+    // the far end hears why (the user logged out); the set itself just ends the call (its own
+    // logout notice says why), so it never reads as if the far party had logged out
+    for (const l of this.model.legsAt(mac)) this.model.hangUp(l.id, { cause: 'normal', far: cause, tell: true });
     this.board.forget(mac);
     this.flush();
   }

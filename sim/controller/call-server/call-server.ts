@@ -7,6 +7,7 @@
 //     send: (ip, port, bytes) => router.send({ srcIp: ROUTER_IP, srcPort: 6800, dstIp: ip, dstPort: port, payload: bytes }) });
 //   router.serve(6800, (d) => cs.receive(d.srcIp, d.srcPort, d.payload));
 import { osEntropy } from '../../entropy.ts';
+import { loadProfiles } from '../../profiles.ts';
 import type { Clock, TimerId, Tracer } from '../../../firmware/hal.ts';
 import { LOGIN_CODES, LOGOUT_REASONS, LOGOUT_REFUSALS, SIGNALLING_PORT } from '../../../firmware/signalling/messages.ts';
 import type { LoginResult, LogoutReason, LogoutRequest, Message, Register } from '../../../firmware/signalling/messages.ts';
@@ -38,6 +39,13 @@ export type { CallCounters, CallInfo, CallServerCounters, CallServerOptions, Cal
 export type { LineState, UserFeature } from './lines.ts';
 
 export const CALL_SERVER_PORT = SIGNALLING_PORT;
+
+let profiles: ReadonlyMap<string, { kind: string }> | undefined;
+/** Whether a registered model is a wireless handset (its profile says so; an unknown model is not). */
+function isHandset(model: string): boolean {
+  profiles ??= loadProfiles();
+  return profiles.get(model)?.kind === 'handset';
+}
 const DEFAULT_EPOCH_MS = 1_700_000_000_000;
 
 function zeroes<K extends string>(keys: readonly K[]): Record<K, number> {
@@ -97,6 +105,7 @@ export class CallServer {
         return p && this.layoutOf(p);
       },
       userless: (mac) => !this.sessions.ofMac(mac) && this.registry.byMac(mac)?.dn === '',
+      handset: (mac) => isHandset(this.registry.byMac(mac)?.model ?? ''),
       isLoggedOutHotdeskUser: (dn) => this.isLoggedOutHotdeskUser(dn),
       push: (mac, msg) => this.requestTo(mac, msg),
       info: (message) => this.info(message),

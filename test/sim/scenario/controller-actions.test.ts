@@ -7,7 +7,7 @@ import { describe, expect, it } from 'vitest';
 import { ACTIONS, applyControllerAction, parseControllerAction } from '../../../sim/controller/actions.ts';
 import type { Controller } from '../../../sim/controller/controller.ts';
 
-function fakeCallServer(id: string, held: string[], log: string[]) {
+function fakeCallServer(id: string, held: string[], log: string[], played: string[] = []) {
   const rec =
     (name: string, result?: unknown) =>
     (...args: unknown[]) => {
@@ -17,6 +17,7 @@ function fakeCallServer(id: string, held: string[], log: string[]) {
   return {
     id,
     holds: (dn: string) => held.includes(dn),
+    calls: () => played.map((dn) => ({ dn, mac: 'simulated' })),
     placeCall: rec('placeCall'),
     answerParty: rec('answerParty'),
     hangupParty: rec('hangupParty'),
@@ -32,7 +33,8 @@ function fakeCallServer(id: string, held: string[], log: string[]) {
 function fakeController() {
   const log: string[] = [];
   const one = fakeCallServer('icp-1', ['5000'], log);
-  const two = fakeCallServer('icp-2', ['5124'], log);
+  const two = fakeCallServer('icp-2', ['5124'], log, ['7002']);
+  const dead = new Set<unknown>();
   const controller = {
     tftp: { down: false },
     callServers: new Map([
@@ -42,8 +44,9 @@ function fakeController() {
     callServer: one,
     setDhcpDown: (down: boolean) => log.push(`dhcp down ${down}`),
     setDead: (id: string, dead: boolean) => log.push(`${id} dead ${dead}`),
+    alive: (cs: unknown) => !dead.has(cs),
   };
-  return { controller, log, act: (a: Record<string, unknown>) => applyControllerAction(controller as unknown as Controller, a) };
+  return { controller, log, dead, one, two, act: (a: Record<string, unknown>) => applyControllerAction(controller as unknown as Controller, a) };
 }
 
 describe('controller actions', () => {
@@ -100,6 +103,14 @@ describe('controller actions', () => {
     act({ answer: { dn: '5124' } });
     act({ hangup: { dn: 5301 } });
     expect(log).toEqual(['icp-2 placeCall 5124 5000', 'icp-1 placeCall 5300 5000', 'icp-2 placeCall 5300 5124', 'icp-1 placeCall 5300 5301', 'icp-2 answerParty 5124', 'icp-1 hangupParty 5301']);
+  });
+
+  it('skip a killed call server, and find a played party on the call server its call is on', () => {
+    const { log, act, dead, one } = fakeController();
+    act({ answer: { dn: '7002' } }); // nobody holds 7002: icp-2 plays it in a call
+    dead.add(one);
+    act({ call: { from: '7005', to: '5000' } }); // icp-1 holds 5000 but is dead: the first live one
+    expect(log).toEqual(['icp-2 answerParty 7002', 'icp-2 placeCall 7005 5000']);
   });
 
   it('refuses a bad action before any of the step acts', () => {

@@ -85,7 +85,7 @@ describe('calls: logout and the user\'s calls', () => {
 });
 
 describe('calls: released when the user or the phone goes', () => {
-  it('a login elsewhere releases the user\'s calls logged-out, on the set they left and at the far end', async () => {
+  it('a login elsewhere releases the user\'s calls: logged-out at the far end, a plain end on the set they left', async () => {
     const { w, alice, b } = await desk();
     const cb = callIdOf(await dial(b, '5123'));
     await settle(w);
@@ -96,10 +96,11 @@ describe('calls: released when the user or the phone goes', () => {
     expect((await other.login('5123', '1234')).code).toBe('ok');
     await settle(w);
     expect(said(b)).toEqual([`connect ${cb} 5001>5123`, `release ${cb} logged-out`]);
-    expect(said(alice)).toEqual([`release ${onAlice} logged-out`]);
+    // the set they left says why in its own logout notice: its call just ends
+    expect(said(alice)).toEqual([`release ${onAlice} normal`]);
     expect(alice.received('logout-notice')).toEqual([expect.objectContaining({ reason: 'login-elsewhere' })]);
     expect(w.server.calls()).toEqual([]);
-    expect(w.server.counters.calls.released['logged-out']).toBe(2);
+    expect([w.server.counters.calls.released['logged-out'], w.server.counters.calls.released.normal]).toEqual([1, 1]);
   });
 
   it('an offer to a user who logs out is withdrawn: the caller hears logged-out', async () => {
@@ -109,7 +110,7 @@ describe('calls: released when the user or the phone goes', () => {
     w.server.loggedInElsewhere('5123');
     await settle(w);
     expect(said(b)).toEqual([`release ${cb} logged-out`]);
-    expect(said(alice)).toEqual([expect.stringMatching(/^setup /), expect.stringMatching(/^release \d+ logged-out$/)]);
+    expect(said(alice)).toEqual([expect.stringMatching(/^setup /), expect.stringMatching(/^release \d+ normal$/)]);
   });
 
   it('a phone served by another element now: its calls end, the far end is released', async () => {

@@ -124,12 +124,19 @@ describe('calls: two phones', () => {
 });
 
 describe('calls: a set with no user and no DN', () => {
-  it('may call only the operator, the emergency numbers and the alarm DN', async () => {
+  it('may call only the operator and the emergency numbers; a userless handset its alarm DN too', async () => {
     const w = world({ sets, alarmDn: '7000' });
     const bare = await registered(w, 1, '');
     expect(await dial(bare, '5001')).toMatchObject({ type: 'call-release', cause: 'not-allowed', toDn: '5001' });
-    for (const dn of ['0', '911', '112', '999', '7000']) expect((await dial(bare, dn)).type).toBe('call-alerting');
-    expect(w.server.counters.calls.released['not-allowed']).toBe(1);
+    // the alarm DN is the handset Alarm key's: a desk set with nobody on it may not dial it
+    expect(await dial(bare, '7000')).toMatchObject({ type: 'call-release', cause: 'not-allowed', toDn: '7000' });
+    for (const dn of ['0', '911', '112', '999']) expect((await dial(bare, dn)).type).toBe('call-alerting');
+    expect(w.server.counters.calls.released['not-allowed']).toBe(2);
+    const handset = w.phone(3);
+    expect(await handset.register('', '', '5607')).toMatchObject({ type: 'register-ack', result: 'ok' });
+    await w.clock.advance(1_000);
+    expect((await dial(handset, '7000')).type).toBe('call-alerting');
+    expect(await dial(handset, '5001')).toMatchObject({ type: 'call-release', cause: 'not-allowed' });
     // a set with a DN of its own calls anything
     const a = await registered(w, 2, '5000');
     expect((await dial(a, '5001')).type).toBe('call-alerting');
