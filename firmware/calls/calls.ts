@@ -228,6 +228,8 @@ const calls = effects.extend({
             return;
           }
           if (up?.state !== 'connected') return;
+          // an appearance carries two calls at most: with one held already there, no third
+          if (context.calls.filter((c) => c.line === up.line && c.dn === up.dn).length >= 2) return;
           tell(enqueue, up.local, { type: 'call.hold' });
           const next = dialTone(enqueue, context, up.line);
           enqueue.assign({ consult: { held: up.local, consult: next.next - 1, kind } });
