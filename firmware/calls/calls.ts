@@ -11,62 +11,16 @@
 // A handset (5604/5607/5614) with nobody logged in calls only with Alarm; a desk set with nobody logged
 // in and no DN of its own dials the operator and emergency numbers only (call.ts refuses the rest).
 import { assign, sendTo, setup, spawnChild, stopChild } from 'xstate';
-import { callMachine, type CallChanged, type CallCommand, type CallEnded, type CallInput } from './call.ts';
+import { callMachine, type CallCommand, type CallEnded, type CallInput } from './call.ts';
 import { callScreen, endRows, frontCall, lampOf } from './screens.ts';
 import type { CallState, CallView } from './view.ts';
 import type { DisplayEvent } from '../display/machine.ts';
-import type { CallsLines, KeysLine, LineAppearance } from '../keys/machine.ts';
-import { SYSTEM, type LinkEvent, type ServiceNotice, type SigPush } from '../service/events.ts';
-import type { DialPlan } from '../service/registration.ts';
-import type { LineStatus } from '../signalling/messages.ts';
+import type { KeysLine } from '../keys/machine.ts';
+import { SYSTEM, type LinkEvent } from '../service/events.ts';
 
-export interface CallsInput {
-  /** A 5604/5607/5614: no programmable keys, device-based hold, transfer and conference softkeys. */
-  handset: boolean;
-  /** The set's own DN ("" for a userless hot desk set). */
-  setDn: string;
-  /** How many rows the display has: a small one shows the call in front on one row. */
-  displayRows: number;
-}
+import type { CallEntry, CallsContext, CallsEvent, CallsInput } from './calls-types.ts';
 
-/** Session -> calls: who is logged in now ("" for nobody). */
-export interface CallsUser {
-  type: 'calls.user';
-  ext: string;
-}
-/** Session -> calls: digits dialled on-hook that are no access code: a call, pre-dialled. */
-export interface CallsDial {
-  type: 'calls.dial';
-  digits: string;
-}
-
-type CallsEvent = { type: 'key'; key: string } | SigPush | ServiceNotice | CallChanged | CallEnded | CallsUser | CallsDial | CallsLines;
-
-interface CallEntry {
-  local: number;
-  callId: number;
-  line: number;
-  dn: string;
-  party: string;
-  state: CallState;
-  dialled: string;
-  ringer: boolean;
-}
-
-interface CallsContext extends CallsInput {
-  offHook: boolean;
-  user: string;
-  lines: LineAppearance[];
-  dialPlan: DialPlan;
-  calls: CallEntry[];
-  /** Calls another appearance of a key-system line holds (line-status held): this set may pick them up. */
-  pickable: Omit<LineStatus, 'type' | 'state'>[];
-  /** A transfer or conference under way: the held call and the consultation (owner's names). */
-  consult?: { held: number; consult: number; kind: 'transfer' | 'conference' };
-  ended: string[];
-  next: number;
-}
-
+export type { CallsDial, CallsInput, CallsUser } from './calls-types.ts';
 const childId = (local: number) => `call-${local}`;
 const keyOf = (e: CallsEvent) => (e.type === 'key' ? e.key : '');
 const isUp = (c: CallEntry) => c.state === 'dialling' || c.state === 'ringback' || c.state === 'connected' || c.state === 'conference';
