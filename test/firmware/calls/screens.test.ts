@@ -2,7 +2,7 @@
 // the table of what each state shows and which lamp it lights, which call is in front, and the words a
 // release says.
 import { describe, expect, it } from 'vitest';
-import { callRows, callScreen, endRows, frontCall, lampOf, type ShownCall } from '../../../firmware/calls/screens.ts';
+import { behindRow, callRows, callScreen, endRows, frontCall, lampOf, type ShownCall } from '../../../firmware/calls/screens.ts';
 import { CALL_STATES, type CallState } from '../../../firmware/calls/view.ts';
 
 const call = (local: number, state: CallState, party = `50${local}0`): ShownCall => ({ local, state, party, dn: '5300', dialled: state === 'dialling' ? '55' : '' });
@@ -45,6 +45,34 @@ describe('call layer', () => {
     expect(callScreen([call(1, 'ringing'), call(2, 'ringing')])).toEqual(['Ringing 5010', 'Line 5300', 'Ringing: 5020']);
     // the two legs of a conference are one conference in front
     expect(callScreen([call(1, 'conference'), call(2, 'conference'), call(3, 'held')])).toEqual(['Conference', '5010 + 5020', 'On Hold: 5030']);
+  });
+
+  it('labels each call behind by its state, without a party when it has none', () => {
+    const labels: Record<CallState, string> = {
+      dialling: 'Dialling',
+      ringback: 'Calling',
+      ringing: 'Ringing',
+      connected: 'Connected',
+      held: 'On Hold',
+      waiting: 'Waiting',
+      conference: 'Conference',
+    };
+    for (const state of CALL_STATES) {
+      expect(behindRow(call(1, state)), state).toBe(`${labels[state]}: 5010`);
+      expect(behindRow({ ...call(1, state), party: '' }), state).toBe(labels[state]);
+    }
+  });
+
+  it('puts the call in front on one row when the display is too small for it and the calls behind', () => {
+    const calls = [call(1, 'held'), call(2, 'connected'), call(3, 'waiting')];
+    expect(callScreen(calls, 4)).toEqual(['Connected', '5020', 'On Hold: 5010', 'Waiting: 5030']);
+    expect(callScreen(calls, 3)).toEqual(['Connected 5020', 'On Hold: 5010', 'Waiting: 5030']);
+    expect(callScreen([call(1, 'held'), call(2, 'connected')], 2)).toEqual(['Connected 5020', 'On Hold: 5010']);
+    // (an empty row is left out: dial tone with no digits yet)
+    expect(callScreen([call(1, 'held'), { ...call(2, 'dialling'), dialled: '' }], 2)).toEqual(['Dial', 'On Hold: 5010']);
+    // nothing behind: the front call keeps its rows
+    expect(callScreen([call(1, 'connected')], 1)).toEqual(['Connected', '5010']);
+    expect(callScreen([call(1, 'conference'), call(2, 'conference')], 1)).toEqual(['Conference', '5010 + 5020']);
   });
 
   it('says why a call ended (nothing for a feature code, or an offer taken elsewhere)', () => {
