@@ -121,7 +121,7 @@ function lamp(enqueue: Enqueue, c: CallEntry, state: CallState | 'idle'): void {
 const calls = effects.extend({
   actions: {
     /** A key for calls: what it does depends on the calls there are (docs/design.md "Calls"). */
-    onKey: effects.enqueueActions(({ context, event, self, enqueue }) => {
+    onKey: effects.enqueueActions(({ context, event, enqueue }) => {
       const key = keyOf(event);
       const up = context.calls.find(isUp);
       const ringing = context.calls.find((c) => c.state === 'ringing');
@@ -233,10 +233,9 @@ const calls = effects.extend({
         if (userlessHandset) return refuse();
         dialTone(enqueue, context, line);
       }
-      void self;
     }),
     /** A push about calls: a new offer, a call placed for this set, another set's use of a line, or one of ours. */
-    onPush: effects.enqueueActions(({ context, event, enqueue, self }) => {
+    onPush: effects.enqueueActions(({ context, event, enqueue }) => {
       if (event.type !== 'sig.push') return;
       const m = event.msg;
       if (m.type === 'line-status') {
@@ -260,7 +259,6 @@ const calls = effects.extend({
       } else {
         enqueue({ type: 'trace', params: { message: `${m.type} for unknown call ${m.callId}` } });
       }
-      void self;
     }),
     takeChange: effects.enqueueActions(({ context, event, enqueue }) => {
       if (event.type !== 'call.changed') return;

@@ -37,6 +37,16 @@ function connect(model: CallModel, fromApp: Appearance, toApp: Appearance): [num
   return [leg.id, offered];
 }
 
+/** Set a holds x's call (p1/h1) and is connected to y (h2/p2); the pushes so far are read off. */
+function consulting() {
+  const r = recorder();
+  const [p1, h1] = connect(r.model, app('x', '5001'), app('a', '5000'));
+  r.model.hold(h1);
+  const [h2, p2] = connect(r.model, app('a', '5000'), app('y', '5002'));
+  for (const mac of ['x', 'y', 'a']) r.to(mac);
+  return { ...r, p1, h1, h2, p2 };
+}
+
 describe('appearances', () => {
   const keys: KeyEntry[] = [
     { key: 'key:1', type: 'line', dn: '5100', ring: 'no-ring' },
@@ -173,13 +183,7 @@ describe('call model', () => {
   });
 
   it('transfer of an answered consultation joins the two far ends, each told its new party', () => {
-    const { model, to, ended } = recorder();
-    const [p1, h1] = connect(model, app('x', '5001'), app('a', '5000'));
-    model.hold(h1);
-    const [h2, p2] = connect(model, app('a', '5000'), app('y', '5002'));
-    to('x');
-    to('y');
-    to('a');
+    const { model, to, ended, p1, h1, h2, p2 } = consulting();
     expect(model.transfer(h1, h2)).toBe(true);
     expect(to('a')).toEqual([]); // the transferring set ends its legs itself
     expect(ended).toEqual([
@@ -222,13 +226,7 @@ describe('call model', () => {
   });
 
   it('a conference: the host leaving joins the other two; a party leaving leaves the host a plain call', () => {
-    const { model, to } = recorder();
-    const [p1, h1] = connect(model, app('x', '5001'), app('a', '5000'));
-    model.hold(h1);
-    const [h2, p2] = connect(model, app('a', '5000'), app('y', '5002'));
-    to('x');
-    to('y');
-    to('a');
+    const { model, to, p1, h1, h2, p2 } = consulting();
     expect(model.conference(h1, h2)).toBe(true);
     expect(to('x')).toEqual([`call-conference ${p1}`]);
     expect(to('y')).toEqual([`call-conference ${p2}`]);

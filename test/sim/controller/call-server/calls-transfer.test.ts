@@ -27,16 +27,23 @@ function clear(...phones: FakePhone[]): void {
   for (const p of phones) said(p);
 }
 
+/** x's call held on a, and a's consultation with y answered; what each was told so far forgotten. */
+async function consulted() {
+  const t = await three();
+  const { w, a, x, y } = t;
+  const [px, h1] = await heldCall(w, x, a);
+  const h2 = callIdOf(await dial(a, '5002'));
+  await settle(w);
+  const py = offeredId(y);
+  await connect(y, py);
+  await settle(w);
+  clear(a, x, y);
+  return { ...t, px, py, h1, h2 };
+}
+
 describe('calls: transfer', () => {
   it('consulted: the two far ends are joined and told their new party; the transferring set is not told', async () => {
-    const { w, a, x, y } = await three();
-    const [px, h1] = await heldCall(w, x, a);
-    const h2 = callIdOf(await dial(a, '5002'));
-    await settle(w);
-    const py = offeredId(y);
-    await connect(y, py);
-    await settle(w);
-    clear(a, x, y);
+    const { w, a, x, y, px, py, h1, h2 } = await consulted();
     expect(await transfer(a, h1, h2)).toEqual(OK);
     await settle(w);
     expect(said(x)).toEqual([`connect ${px} 5001>5002`]);
@@ -89,18 +96,10 @@ describe('calls: transfer', () => {
 
 describe('calls: conference', () => {
   async function conferenced() {
-    const t = await three();
-    const { w, a, x, y } = t;
-    const [px, h1] = await heldCall(w, x, a);
-    const h2 = callIdOf(await dial(a, '5002'));
-    await settle(w);
-    const py = offeredId(y);
-    await connect(y, py);
-    await settle(w);
-    clear(a, x, y);
-    expect(await conference(a, h1, h2)).toEqual(OK);
-    await settle(w);
-    return { ...t, px, py, h1, h2 };
+    const t = await consulted();
+    expect(await conference(t.a, t.h1, t.h2)).toEqual(OK);
+    await settle(t.w);
+    return t;
   }
 
   it('joins the three: the other two are told call-conference', async () => {

@@ -11,6 +11,16 @@ function callTrace(trace: TraceRecord[], call: number): string[] {
   return trace.flatMap((r) => (r.kind === 'call' && r.call === call ? [`${r.state}${r.cause ? ` ${r.cause}` : ''}`] : []));
 }
 
+/** Set 5000 (a) calls set 5001 (b): the call ringing on b, ca / cb the two legs. */
+async function ringing() {
+  const w = world({ sets });
+  const a = await registered(w, 1, '5000');
+  const b = await registered(w, 2, '5001');
+  const ca = callIdOf(await dial(a, '5001'));
+  await settle(w);
+  return { w, a, b, ca, cb: offeredId(b) };
+}
+
 describe('calls: two phones', () => {
   it('the caller rings back, the called set is offered the call, an answer connects both, a release ends both', async () => {
     const w = world({ sets });
@@ -46,12 +56,7 @@ describe('calls: two phones', () => {
   });
 
   it('the called end hangs up: the caller is released', async () => {
-    const w = world({ sets });
-    const a = await registered(w, 1, '5000');
-    const b = await registered(w, 2, '5001');
-    const ca = callIdOf(await dial(a, '5001'));
-    await settle(w);
-    const cb = offeredId(b);
+    const { w, a, b, ca, cb } = await ringing();
     await connect(b, cb);
     expect(await release(b, cb)).toEqual(OK);
     await settle(w);
@@ -60,12 +65,7 @@ describe('calls: two phones', () => {
   });
 
   it('a caller hanging up while it rings cancels the offer; answering it then is refused', async () => {
-    const w = world({ sets });
-    const a = await registered(w, 1, '5000');
-    const b = await registered(w, 2, '5001');
-    const ca = callIdOf(await dial(a, '5001'));
-    await settle(w);
-    const cb = offeredId(b);
+    const { w, a, b, ca, cb } = await ringing();
     said(b);
     await release(a, ca);
     await settle(w);
