@@ -61,7 +61,9 @@ function checkPkmKey(m: number, n: number, ctx: StepContext, key: string): void 
 /** The key a `press` names, by its contract name (lower case), checked against the phone the step is on. */
 export function pressKey(value: unknown, ctx: StepContext): string {
   if (typeof value !== 'string' && typeof value !== 'number') throw `press needs a key name (0-9, *, #, ${FIXED_KEYS.join(', ')}, a softkey, key:N, pkmM:N); got ${JSON.stringify(value)}`;
-  const key = String(value).trim().toLowerCase();
+  // names are exact, as the contract spells them: `Hotdesk` is a typo the suggestion corrects
+  const key = String(value).trim();
+  if (key === 'alarm' && ctx.profile.kind !== 'handset') throw `alarm: ${phoneName(ctx)} has no Alarm key (the 5604/5607/5614 handsets do)`;
   if (NAMED_KEYS.includes(key)) return key;
   const desk = /^key:([1-9]\d*)$/.exec(key);
   if (desk) {
@@ -74,7 +76,7 @@ export function pressKey(value: unknown, ctx: StepContext): string {
     return key;
   }
   throw (
-    `unknown key ${JSON.stringify(value)}${suggestion(key, NAMED_KEYS)}: press takes 0-9, *, #, ${FIXED_KEYS.join(', ')}, ` +
+    `unknown key ${JSON.stringify(value)}${suggestion(key.toLowerCase(), NAMED_KEYS)}: press takes 0-9, *, #, ${FIXED_KEYS.join(', ')}, ` +
     `a softkey (${SOFTKEY_NAMES.filter((s) => !(FIXED_KEYS as readonly string[]).includes(s)).join(', ')}), key:N or pkmM:N`
   );
 }

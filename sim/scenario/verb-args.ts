@@ -20,6 +20,6 @@ export function textArg(value: unknown, verb: string): string {
 
 export function onlyKeys(extras: Record<string, unknown>, allowed: string[], verb: string): void {
   for (const k of Object.keys(extras)) {
-    if (!allowed.includes(k)) throw `unknown key "${k}" in a ${verb} step (allowed: ${allowed.join(', ') || 'none'})`;
+    if (!allowed.includes(k)) throw `unknown key "${k}" in ${/^[aeiou]/.test(verb) ? 'an' : 'a'} ${verb} step (allowed: ${allowed.join(', ') || 'none'})`;
   }
 }

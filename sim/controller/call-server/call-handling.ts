@@ -118,6 +118,8 @@ export class CallHandling {
         const layout = this.h.layoutOf(mac);
         const app = msg.callId === 0 && layout ? appearanceAt(layout, msg.line) : undefined;
         if (!app) return this.refused('bad-line', mac, msg);
+        // two calls an appearance (one up or held, one more): the phone refuses a third itself
+        if (this.model.legsAt(mac, app.line).length >= 2) return this.refused('appearance-full', mac, msg);
         const userless = this.h.userless(mac) && !(this.h.handset(mac) && msg.toDn === this.h.alarmDn && msg.toDn !== '');
         const { leg, cause } = this.start({ dn: app.dn, at: spotOf(app) }, msg.toDn, userless);
         return cause ? { type: 'call-release', ...fields(leg), cause } : { type: 'call-alerting', ...fields(leg) };
@@ -176,8 +178,17 @@ export class CallHandling {
       const moved = app && app.dn === leg.dn && app.line !== leg.at.line ? app.line : undefined;
       return this.model.resume(leg.id, moved) ? undefined : this.refused('wrong-state', mac, msg);
     }
-    if (leg.at?.kind !== 'line' || app?.kind !== 'line' || app.dn !== leg.dn) return this.refused('not-yours', mac, msg);
-    if (!this.model.pickup(leg.id, spotOf(app))) return this.refused('wrong-state', mac, msg);
+    const why: CallRefusal | undefined =
+      leg.at?.kind !== 'line' || app?.kind !== 'line' || app.dn !== leg.dn ? 'not-yours' : !this.model.pickup(leg.id, spotOf(app)) ? 'wrong-state' : undefined;
+    if (why) {
+      // the set let go of the held call's lamp when it tried: tell it again what the line shows
+      if (leg.at?.kind === 'line') {
+        const told = this.appearancesOf(leg.dn).find((a) => a.mac === mac && a.kind === 'line');
+        if (told) this.board.retell(mac, told.line, leg.dn);
+        this.touched.add(leg.dn);
+      }
+      return this.refused(why, mac, msg);
+    }
     this.counters.pickups++;
     this.h.info(`call ${leg.id} on ${leg.dn} picked up on ${mac} key ${line}`);
     return undefined;

@@ -509,6 +509,8 @@ export class CallServer {
   }
 
   private startSession(ext: string, mac: string, user: HotdeskUser): Session {
+    // the set's own DN is gone from it while the user is there: a call offered to it is withdrawn
+    this.callHandling.releasePhone(mac, 'normal');
     const s = this.sessions.start(ext, mac, this.clock.now());
     const hours = user.autoLogoutHours ?? 0;
     if (hours > 0) {

@@ -36,6 +36,9 @@ describe('every step argument is checked at load', () => {
     // press: key names, and keys the phone the step is on has
     ['  - press: hotdsk\n', 0, /unknown key "hotdsk" \(did you mean hotdesk\?\)/],
     ['  - press: offhok\n', 0, /unknown key "offhok"/],
+    ['  - press: HotDesk\n', 0, /unknown key "HotDesk" \(did you mean hotdesk\?\)/],
+    ['  - press: OK\n', 0, /unknown key "OK" \(did you mean ok\?\)|unknown key "OK"/],
+    ['  - press: alarm\n', 0, /alarm: the phone under test \(5340\) has no Alarm key/],
     ['  - press: login-now\n', 0, /unknown key "login-now"/],
     ['  - press: key:99\n', 0, /key:99: the phone under test \(5340\) has programmable keys 1-48/],
     ['  - press: key:49\n', 0, /key:49: .* 1-48/],
@@ -54,7 +57,7 @@ describe('every step argument is checked at load', () => {
     ['  - expect-call: { party: "5124", state: ringing, ringer: loud }\n', 0, /"ringer" must be true or false/],
     ['  - expect-call: { party: "5124", state: held, line: 1 }\n', 0, /unknown key "line" in expect-call/],
     ['  - expect-call: nobody\n', 0, /expect-call takes \{ party: DN, state: STATE/],
-    ['  - expect-call: none\n    timeout: 1s\n', 0, /unknown key "timeout" in a expect-call step/],
+    ['  - expect-call: none\n    timeout: 1s\n', 0, /unknown key "timeout" in an expect-call step/],
     // controller actions: names, fields, types, enums, cluster members
     ['  - controller: { ring: { dn: "5124" } }\n', 0, /unknown controller action "ring" \(known: tftp, dhcp, kill, revive, line, feature, blf, remote-logout, login, logout, schedule-logout, call, answer, hangup\)/],
     ['  - controller:\n      call:\n        from: "5000"\n        too: "5124"\n', 3, /unknown field "too" in controller call \(fields: from, to\)/],
@@ -83,12 +86,14 @@ describe('every step argument is checked at load', () => {
   });
 
   it('takes every contract key name, the new call keys among them', () => {
-    const keys = ['0', '9', '*', '#', 'hotdesk', 'ok', 'cancel', 'hold', 'transfer', 'conference', 'release', 'alarm', 'offhook', 'onhook', 'handsfree', 'swap', 'login', 'logout', 'key:1', 'key:48', 'pkm1:12'];
+    const keys = ['0', '9', '*', '#', 'hotdesk', 'ok', 'cancel', 'hold', 'transfer', 'conference', 'release', 'offhook', 'onhook', 'handsfree', 'swap', 'login', 'logout', 'key:1', 'key:48', 'pkm1:12'];
     const s = parseScenario(HEAD + keys.map((k) => `  - press: "${k}"\n`).join(''), 'f.yaml');
     expect(s.steps.slice(1).map((x) => x.arg)).toEqual(keys);
     // a key module's keys are the module's: three 5448s have 48 keys each
     const three = parseScenario('name: x\nprofile: 5340\nphone: { pkms: [5448, 5448, 5448] }\nsteps:\n  - press: pkm3:48\n', 'f.yaml');
     expect(three.steps[0].arg).toBe('pkm3:48');
+    // the Alarm key is the handsets'
+    expect(parseScenario('name: x\nprofile: 5607\nsteps:\n  - press: alarm\n', 'f.yaml').steps[0].arg).toBe('alarm');
   });
 
   it('takes a cadence the profile of the step\'s phone defines, and the fixed ones', () => {

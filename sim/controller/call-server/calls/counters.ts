@@ -9,6 +9,7 @@ export const CALL_REFUSALS = [
   'not-yours', // the leg is on another phone (and no key-system pickup applies)
   'wrong-state', // the leg cannot do that now (answer a call no longer offered, hold a ringing one)
   'bad-line', // call-setup from an appearance the phone does not have, or with a call id
+  'appearance-full', // call-setup from an appearance that carries two calls already
   'not-for-controller', // a controller-to-phone message sent to the controller
 ] as const;
 export type CallRefusal = (typeof CALL_REFUSALS)[number];

@@ -35,6 +35,14 @@ export class LineStatusBoard {
     return out;
   }
 
+  /**
+   * The appearance `mac` `line` of `dn` tried to pick a held call up and was refused: it dropped what
+   * it was told when it tried, so the next update tells it again.
+   */
+  retell(mac: string, line: number, dn: string): void {
+    this.told.delete(`${mac} ${line} ${dn}`);
+  }
+
   /** A phone's layout is gone (its user left, it left): what it was told no longer applies. */
   forget(mac: string): void {
     for (const key of [...this.told.keys()]) if (key.startsWith(`${mac} `)) this.told.delete(key);

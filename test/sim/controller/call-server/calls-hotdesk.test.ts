@@ -113,6 +113,24 @@ describe('calls: released when the user or the phone goes', () => {
     expect(said(alice)).toEqual([expect.stringMatching(/^setup /), expect.stringMatching(/^release \d+ normal$/)]);
   });
 
+  it('a call offered to a set\'s own DN is withdrawn when a user logs in there (the DN is not on the set now)', async () => {
+    const { w, b } = await desk();
+    const c = await registered(w, 3, '5002');
+    const cb = callIdOf(await dial(b, '5002'));
+    await settle(w);
+    const onC = offeredId(c);
+    said(c);
+    expect((await c.login('5123', '1234')).code).toBe('ok');
+    await settle(w);
+    expect(said(c)).toEqual([`release ${onC} normal`]);
+    expect(said(b)).toEqual([`release ${cb} normal`]);
+    expect(w.server.calls()).toEqual([]);
+    // the set rings the user's DN now, not its own
+    callIdOf(await dial(b, '5123'));
+    await settle(w);
+    expect(said(c)).toEqual([expect.stringMatching(/^setup \d+ line 0 5001>5123 ring$/)]);
+  });
+
   it('a phone served by another element now: its calls end, the far end is released', async () => {
     const { w, b } = await desk();
     const c = await registered(w, 3, '5002');

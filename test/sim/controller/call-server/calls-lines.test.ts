@@ -56,6 +56,24 @@ describe('calls: a key-system line on two sets', () => {
     expect(said(x)).toEqual([`line-status 5100 key 1 idle ${onX}`]);
   });
 
+  it('a refused pick-up tells the set again that the line is held, so its lamp shows hold', async () => {
+    const { w, x, y, z } = await reception();
+    callIdOf(await dial(z, '5100'));
+    await settle(w);
+    const onX = offeredId(x);
+    await connect(x, onX);
+    await hold(x, onX);
+    await settle(w);
+    said(y);
+    // y tries it on its multicall key 2: not a key-system appearance of 5100
+    expect(await resume(y, onX, 2)).toEqual(REJECTED);
+    await settle(w);
+    expect(said(y)).toEqual([`line-status 5100 key 1 held ${onX} 5003`]);
+    expect(w.server.calls().find((c) => c.id === onX)).toMatchObject({ state: 'held', mac: x.mac });
+    // and the pick-up on key 1 still works
+    expect(await resume(y, onX, 1)).toEqual(OK);
+  });
+
   it('carries one call at a time: a second caller is busy while one appearance is in use', async () => {
     const { w, x, y, z, v } = await reception();
     callIdOf(await dial(z, '5100'));

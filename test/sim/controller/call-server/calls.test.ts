@@ -2,7 +2,7 @@
 // from either end, busy and call waiting, the refusals, and bad requests answered ack rejected.
 import { describe, expect, it } from 'vitest';
 import type { TraceRecord } from '../../../../firmware/hal.ts';
-import { OK, REJECTED, callIdOf, connect, dial, loggedIn, offeredId, registered, release, said, settle } from './call-harness.ts';
+import { OK, REJECTED, callIdOf, connect, dial, hold, loggedIn, offeredId, registered, release, said, settle } from './call-harness.ts';
 import { set, user, world } from './harness.ts';
 
 const sets = [set('5000'), set('5001'), set('5002'), set('5003')];
@@ -130,7 +130,7 @@ describe('calls: a set with no user and no DN', () => {
     expect(await dial(bare, '5001')).toMatchObject({ type: 'call-release', cause: 'not-allowed', toDn: '5001' });
     // the alarm DN is the handset Alarm key's: a desk set with nobody on it may not dial it
     expect(await dial(bare, '7000')).toMatchObject({ type: 'call-release', cause: 'not-allowed', toDn: '7000' });
-    for (const dn of ['0', '911', '112', '999']) expect((await dial(bare, dn)).type).toBe('call-alerting');
+    for (const dn of ['0', '911', '112', '999']) expect(await release(bare, callIdOf(await dial(bare, dn)))).toEqual(OK);
     expect(w.server.counters.calls.released['not-allowed']).toBe(2);
     const handset = w.phone(3);
     expect(await handset.register('', '', '5607')).toMatchObject({ type: 'register-ack', result: 'ok' });
@@ -156,8 +156,26 @@ describe('calls: bad requests are refused and counted, never thrown', () => {
     expect(await b.ask({ type: 'call-setup', callId: 7, line: 0, fromDn: '5001', toDn: '5000', ring: 'ring' })).toEqual(REJECTED);
     expect(await dial(b, '5000', 3)).toEqual(REJECTED); // no key 3 on the set
     expect(await b.ask({ type: 'line-status', callId: ca, line: 1, dn: '5000', party: '', state: 'idle' })).toEqual(REJECTED);
-    expect(refused).toEqual({ 'unknown-call': 1, 'not-yours': 1, 'wrong-state': 1, 'bad-line': 2, 'not-for-controller': 1 });
+    expect(refused).toEqual({ 'unknown-call': 1, 'not-yours': 1, 'wrong-state': 1, 'bad-line': 2, 'appearance-full': 0, 'not-for-controller': 1 });
     expect(w.server.calls().map((c) => c.state)).toEqual(['ringback', 'ringing']); // nothing moved
+  });
+
+  it('an appearance carries two calls: a third call-setup from it is refused, and nothing moves', async () => {
+    const w = world({ sets });
+    const [a, b, c] = [await registered(w, 1, '5000'), await registered(w, 2, '5001'), await registered(w, 3, '5002')];
+    const ab = callIdOf(await dial(a, '5001'));
+    await settle(w);
+    await connect(b, offeredId(b));
+    expect(await hold(a, ab)).toEqual(OK);
+    callIdOf(await dial(a, '5002')); // the consultation call, on the same appearance
+    await settle(w);
+    said(c);
+    const before = w.server.calls();
+    expect(await dial(a, '5003')).toEqual(REJECTED);
+    await settle(w);
+    expect(w.server.counters.calls.refused['appearance-full']).toBe(1);
+    expect(w.server.calls()).toEqual(before);
+    expect(w.server.counters.calls.setups).toBe(2);
   });
 
   it('a phone that never registered is refused before the calls see it', async () => {
