@@ -8,8 +8,9 @@ import { tftpBenchmark } from './tftp.ts';
 import { firmwareDownloadBenchmark } from './firmware-download.ts';
 import { lampsBenchmark } from './lamps.ts';
 import { callsBenchmark } from './calls.ts';
+import { fleetBenchmark } from './fleet.ts';
 
-export const BENCHMARKS: readonly Benchmark[] = [linkBenchmark, tftpBenchmark, firmwareDownloadBenchmark, lampsBenchmark, callsBenchmark];
+export const BENCHMARKS: readonly Benchmark[] = [linkBenchmark, tftpBenchmark, firmwareDownloadBenchmark, lampsBenchmark, callsBenchmark, fleetBenchmark];
 
 const USAGE = `usage: npm run bench -- [--quick] [--strict] [NAME...]
   --quick   short runs (a smoke test: proves each benchmark works, not how fast)

@@ -15,6 +15,7 @@ import { sessionMachine } from './hotdesk/session.ts';
 import type { PublishedView } from './hotdesk/view.ts';
 import { keysMachine } from './keys/machine.ts';
 import { callsMachine } from './calls/calls.ts';
+import { acdMachine } from './acd/acd.ts';
 import type { LampBank } from './keys/lamps.ts';
 import type { NetStack } from './link/stack.ts';
 import { inServiceMachine } from './in-service.ts';
@@ -114,6 +115,7 @@ export function boardPhone(hw: BoardHardware) {
               trace: info('calls'),
             },
           }),
+          acd: acdMachine.provide({ actions: { publish: (_, v) => hw.published.setAgent(v.agent), trace: info('acd') } }),
         },
       }),
     },

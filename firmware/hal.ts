@@ -68,6 +68,11 @@ export type TraceRecord =
  */
 export interface Tracer {
   record(rec: TraceRecord): void;
+  /**
+   * Whether anyone reads records of this kind now (a trace file, a test, a fleet's milestones): when
+   * nobody does, a node may skip building the costly ones (a summary of every frame). Absent: yes.
+   */
+  wants?(kind: TraceRecord['kind']): boolean;
 }
 
 /** A tracer that drops everything: for unit tests and benchmarks that don't look. */

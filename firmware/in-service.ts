@@ -5,10 +5,12 @@
 //   session  the hot desk login prompt with PIN entry, the user, logout in all its forms
 //   keys     the key map and every lamp (BLF, line appearances, the logged-out cadence)
 //   calls    the hook, the calls (one actor each) and the display's call layer
+//   acd      the ACD agent logged in on the set: its state, keys, lamps and status texts
 //
 // The display is the phone's (it lives from power-on); this machine only passes the service's news
 // for the device (first registration, a reboot to upgrade) on to its parent through named actions.
 import { sendParent, setup } from 'xstate';
+import { acdMachine, type AcdInput } from './acd/acd.ts';
 import { callsMachine, type CallsInput } from './calls/calls.ts';
 import { sessionMachine, type SessionInput } from './hotdesk/session.ts';
 import { keysMachine, type KeysInput } from './keys/machine.ts';
@@ -24,7 +26,7 @@ export interface InServiceInput {
 
 export const inServiceMachine = setup({
   types: { input: {} as InServiceInput, context: {} as InServiceInput, events: {} as ServiceParentEvent },
-  actors: { service: serviceMachine, session: sessionMachine, keys: keysMachine, calls: callsMachine },
+  actors: { service: serviceMachine, session: sessionMachine, keys: keysMachine, calls: callsMachine, acd: acdMachine },
   actions: {
     /** The first registration (the phone confirms its new image). Default: tell the parent. */
     registered: sendParent({ type: 'registered' } satisfies ServiceParentEvent),
@@ -42,6 +44,7 @@ export const inServiceMachine = setup({
     { id: 'keys', systemId: SYSTEM.keys, src: 'keys', input: ({ context }) => context.keys },
     { id: 'session', systemId: SYSTEM.session, src: 'session', input: ({ context }) => context.session },
     { id: 'calls', systemId: SYSTEM.calls, src: 'calls', input: ({ context }) => context.calls },
+    { id: 'acd', systemId: SYSTEM.acd, src: 'acd', input: ({ context }): AcdInput => ({ handset: context.calls.handset }) },
   ],
   on: {
     registered: { actions: 'registered' },

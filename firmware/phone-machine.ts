@@ -22,7 +22,7 @@ import { formatVersion } from './boot/image-version.ts';
 import type { TftpClientOptions } from './boot/tftp-client.ts';
 import { displayMachine, type DisplayEvent } from './display/machine.ts';
 import { progressBar } from './display/screen.ts';
-import type { AccessCodes } from './hotdesk/dial-codes.ts';
+import type { SetAccessCodes } from './acd/agent-codes.ts';
 import { inServiceMachine } from './in-service.ts';
 import type { Profile } from './profile.ts';
 import { SYSTEM } from './service/events.ts';
@@ -46,7 +46,7 @@ export interface PhoneInput {
   dhcpFirstDelayMs?: number;
   tftpOptions?: TftpClientOptions;
   tftpPorts?: readonly number[];
-  accessCodes?: Partial<AccessCodes>;
+  accessCodes?: Partial<SetAccessCodes>;
 }
 
 export type PhoneEvent =
@@ -133,7 +133,7 @@ export const phoneMachine = setup({
     show: sendTo(({ system }) => system.get(SYSTEM.display), (_, rows: string[]) => bootRows(rows)),
     toDisplay: sendTo(({ system }) => system.get(SYSTEM.display), ({ event }) => event),
     /** The in-service owners are gone: their layers go with them, and the boot layer shows again. */
-    clearLayer: sendTo(({ system }) => system.get(SYSTEM.display), (_, p: { layer: 'notice' | 'call' | 'session' }): DisplayEvent => ({ type: 'display.clear', layer: p.layer })),
+    clearLayer: sendTo(({ system }) => system.get(SYSTEM.display), (_, p: { layer: 'notice' | 'call' | 'session' | 'acd' }): DisplayEvent => ({ type: 'display.clear', layer: p.layer })),
     toDhcp: sendTo('dhcp', ({ event }) => event),
     release: sendTo('dhcp', { type: 'release' }),
     useLease: assign(({ event }) => (event.type === 'dhcp.bound' || event.type === 'dhcp.renewed' ? { lease: event.lease } : {})),
@@ -278,6 +278,7 @@ export const phoneMachine = setup({
             { type: 'clearLayer', params: { layer: 'notice' } },
             { type: 'clearLayer', params: { layer: 'call' } },
             { type: 'clearLayer', params: { layer: 'session' } },
+            { type: 'clearLayer', params: { layer: 'acd' } },
           ],
           // a failed firmware check is tried again after its back-off, once the set is free
           initial: 'route',

@@ -12,7 +12,7 @@ import { LinkSwitch } from './link/link-switch.ts';
 import { NetStack, type DescribeUdp } from './link/stack.ts';
 import { boardPhone } from './board.ts';
 import { PublishedView, type HotdeskView } from './hotdesk/view.ts';
-import type { AccessCodes } from './hotdesk/dial-codes.ts';
+import type { SetAccessCodes } from './acd/agent-codes.ts';
 import type { Profile } from './profile.ts';
 import { after } from './clock-interface.ts';
 import { DHCP_CLIENT_PORT } from './boot/dhcp-message.ts';
@@ -50,7 +50,7 @@ export interface PhoneOptions {
   /** Key modules attached, in order (pkm1, pkm2, ...): their profiles, already checked against `profile.pkm`. */
   pkms?: readonly Profile[];
   /** Feature access codes the set dials (the register-ack carries none). */
-  accessCodes?: Partial<AccessCodes>;
+  accessCodes?: Partial<SetAccessCodes>;
 }
 
 type PhoneActor = ActorRefFrom<ReturnType<typeof boardPhone>>;

@@ -1,10 +1,11 @@
 // A file-backed flash for `--flash FILE`: the phone keeps its images (and its boot record) across runs,
 // as a real one keeps them across power cycles. Created blank (all 0xff) if absent. Reads come from a
-// copy in memory; every program and erase is written through to the file at once, so a killed process
-// loses nothing that the flash had finished.
+// sparse copy in memory (only the sectors that hold something, as the in-memory flash keeps them); every
+// program and erase is written through to the file at once, so a killed process loses nothing that the
+// flash had finished.
 import { closeSync, existsSync, fstatSync, openSync, readSync, writeSync } from 'node:fs';
 import type { Flash } from '../firmware/hal.ts';
-import { checkGeometry, checkRange, checkSector, programNor } from './flash-memory.ts';
+import { checkGeometry, checkRange, checkSector, SectorStore } from './flash-memory.ts';
 
 export interface FileFlashOptions {
   size: number;
@@ -16,20 +17,19 @@ export interface FileFlashOptions {
 export class FileFlash implements Flash {
   readonly size: number;
   readonly sectorSize: number;
-  private readonly mem: Uint8Array;
+  private readonly mem: SectorStore;
   private fd: number | undefined;
 
   private constructor(
     readonly path: string,
     fd: number,
-    mem: Uint8Array,
-    sectorSize: number,
+    mem: SectorStore,
     private readonly strict: boolean,
   ) {
     this.fd = fd;
     this.mem = mem;
-    this.size = mem.length;
-    this.sectorSize = sectorSize;
+    this.size = mem.size;
+    this.sectorSize = mem.sectorSize;
   }
 
   /** Opens (or creates blank) the flash file. Throws if an existing file has another size. */
@@ -38,39 +38,49 @@ export class FileFlash implements Flash {
     const created = !existsSync(path);
     const fd = openSync(path, created ? 'w+' : 'r+');
     try {
-      const mem = new Uint8Array(options.size).fill(0xff);
+      const mem = new SectorStore(options.size, options.sectorSize);
+      // one sector at a time: the file is read (or laid down blank) without holding all of it at once
+      const sector = new Uint8Array(options.sectorSize);
       if (created) {
-        writeSync(fd, mem, 0, mem.length, 0);
+        sector.fill(0xff);
+        for (let at = 0; at < options.size; at += sector.length) writeSync(fd, sector, 0, sector.length, at);
       } else {
         const actual = fstatSync(fd).size;
         if (actual !== options.size) {
           throw new Error(`flash file ${path} is ${actual} bytes, expected ${options.size}`);
         }
-        let done = 0;
-        while (done < mem.length) done += readSync(fd, mem, done, mem.length - done, done);
+        for (let at = 0; at < options.size; at += sector.length) {
+          let done = 0;
+          while (done < sector.length) done += readSync(fd, sector, done, sector.length - done, at + done);
+          mem.load(sector, at);
+        }
       }
-      return new FileFlash(path, fd, mem, options.sectorSize, options.strict ?? true);
+      return new FileFlash(path, fd, mem, options.strict ?? true);
     } catch (err) {
       closeSync(fd);
       throw err;
     }
   }
 
+  /** Bytes held in memory: the sectors that are not blank. */
+  get storedBytes(): number {
+    return this.mem.storedBytes;
+  }
+
   read(offset: number, length: number): Uint8Array {
     checkRange(this, offset, length);
-    return this.mem.slice(offset, offset + length);
+    return this.mem.read(offset, length);
   }
 
   erase(sectorIndex: number): void {
     checkSector(this, sectorIndex);
-    const start = sectorIndex * this.sectorSize;
-    this.mem.fill(0xff, start, start + this.sectorSize);
-    this.persist(start, this.sectorSize);
+    this.mem.erase(sectorIndex);
+    this.persist(sectorIndex * this.sectorSize, this.sectorSize);
   }
 
   write(offset: number, bytes: Uint8Array): void {
     checkRange(this, offset, bytes.length);
-    programNor(this.mem, offset, bytes, this.strict);
+    this.mem.program(offset, bytes, this.strict);
     this.persist(offset, bytes.length);
   }
 
@@ -81,6 +91,6 @@ export class FileFlash implements Flash {
 
   private persist(offset: number, length: number): void {
     if (this.fd === undefined) throw new Error(`flash file ${this.path} is closed`);
-    writeSync(this.fd, this.mem, offset, length, offset);
+    writeSync(this.fd, this.mem.read(offset, length), 0, length, offset);
   }
 }

@@ -15,18 +15,31 @@ export type TraceSink = (rec: StampedRecord) => void;
 
 export class TraceWriter {
   private seq = 0;
-  private readonly sinks: TraceSink[] = [];
+  private readonly sinks: { sink: TraceSink; kinds?: ReadonlySet<string> }[] = [];
+  /** Some sink takes every kind; else the kinds some sink takes. */
+  private everyKind = false;
+  private readonly kinds = new Set<string>();
 
   constructor(private readonly clock: Clock) {}
 
-  /** Adds a consumer of every record (a file, an in-memory list, the scenario runner). */
-  addSink(sink: TraceSink): void {
-    this.sinks.push(sink);
+  /**
+   * Adds a consumer of every record (a file, an in-memory list, the scenario runner), or only of the
+   * kinds named (a fleet's milestones read `state` and `info`: frames then cost their nodes nothing).
+   */
+  addSink(sink: TraceSink, kinds?: readonly TraceRecord['kind'][]): void {
+    this.sinks.push({ sink, kinds: kinds && new Set(kinds) });
+    if (!kinds) this.everyKind = true;
+    else for (const k of kinds) this.kinds.add(k);
+  }
+
+  /** Whether some sink takes records of this kind. */
+  wants(kind: TraceRecord['kind']): boolean {
+    return this.everyKind || this.kinds.has(kind);
   }
 
   /** A Tracer for one node: `phone:<mac>` or `controller`. */
   forNode(node: string): Tracer {
-    return { record: (rec) => this.write(node, rec) };
+    return { record: (rec) => this.write(node, rec), wants: (kind) => this.wants(kind) };
   }
 
   get count(): number {
@@ -34,9 +47,10 @@ export class TraceWriter {
   }
 
   private write(node: string, rec: TraceRecord): void {
-    if (this.sinks.length === 0) return; // nobody listens: cost nothing, and keep seq gap-free for later sinks
+    // nobody takes it: cost nothing, and keep seq gap-free for the sinks that take every kind
+    if (!this.wants(rec.kind)) return;
     const stamped: StampedRecord = { seq: ++this.seq, t: round3(this.clock.now()), node, ...rec };
-    for (const sink of this.sinks) sink(stamped);
+    for (const { sink, kinds } of this.sinks) if (!kinds || kinds.has(rec.kind)) sink(stamped);
   }
 }
 

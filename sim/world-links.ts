@@ -1,8 +1,10 @@
-// The links a world runs on (docs/design.md "CLI": --link): a whole cable (the mock wire, or a socat pty pair
-// with the real serial binding on both ends), two ports, or one port with a device at the far end.
+// The links a world runs on (docs/design.md "CLI": --link): a whole cable (the mock wire, the in-memory
+// frame link, or a socat pty pair with the real serial binding on both ends), two ports, or one port
+// with a device at the far end.
 import type { ByteLink, Clock } from '../firmware/hal.ts';
 import type { SeededRandom } from '../firmware/random.ts';
-import type { LinkSpec } from './link-spec.ts';
+import type { CableKind, LinkSpec } from './link-spec.ts';
+import { FrameHub } from './wire/frame-wire.ts';
 import { MockWire, type MockWireOptions } from './wire/mock-wire.ts';
 import { makePtyPair } from './wire/pty.ts';
 import { openReopeningSerialLink } from './wire/reopening-link.ts';
@@ -29,10 +31,24 @@ export interface LinkOptions {
   random: SeededRandom;
   wire?: Partial<Omit<MockWireOptions, 'clock' | 'random'>>;
   baud?: number;
+  /** The world's frame switch (`frames`): made on the first frame cable, shared by the rest. */
+  frames?: FrameHub;
 }
 
-/** Opens a cable: the one of a mock or pty world, and one more per extra phone of a world. */
-export async function openCable(kind: 'mock' | 'pty', o: LinkOptions, closers: Closers): Promise<Cable> {
+/** Opens a cable: the one of a mock, frames or pty world, and one more per extra phone of a world. */
+export async function openCable(kind: CableKind, o: LinkOptions, closers: Closers): Promise<Cable> {
+  if (kind === 'frames') {
+    // the mock wire takes a random stream per cable; so does this cable, unused, so a seed draws the same
+    // MACs, DHCP waits and session timings on either link and a scenario plays the same on both
+    o.random.fork();
+    if (!o.frames) {
+      const hub = new FrameHub(o.clock);
+      o.frames = hub;
+      closers.push(() => hub.close());
+    }
+    const { phoneEnd, controllerEnd } = o.frames.cable();
+    return { phoneLink: phoneEnd, controllerLink: controllerEnd };
+  }
   if (kind === 'mock') {
     const wire = new MockWire({ clock: o.clock, random: o.random.fork(), ...o.wire });
     closers.push(() => wire.close());
@@ -57,6 +73,7 @@ export async function openLinks(spec: LinkSpec, ends: 'both' | 'phone' | 'contro
   };
   switch (spec.kind) {
     case 'mock':
+    case 'frames':
     case 'pty':
       return openCable(spec.kind, o, closers);
     case 'ports':

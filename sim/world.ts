@@ -16,7 +16,7 @@ import { Controller } from './controller/controller.ts';
 import { devClusterTrustedKey, devTrustedKey } from './controller/dev-keys/index.ts';
 import { keyLogFromEnv } from './keylog.ts';
 import { PowerLoss } from './flash-memory.ts';
-import type { LinkSpec } from './link-spec.ts';
+import { isCableKind, type LinkSpec } from './link-spec.ts';
 import { PcapFile } from './pcap.ts';
 import { auditFiles } from './artifacts.ts';
 import { parseFirmwareVersion, phoneFlash } from './phone-setup.ts';
@@ -26,7 +26,8 @@ import type { ScenarioTarget } from './scenario/target.ts';
 import { JsonlFile } from './trace-file.ts';
 import { TraceWriter } from './trace.ts';
 import type { MockWire, MockWireOptions } from './wire/mock-wire.ts';
-import { openCable, openLinks } from './world-links.ts';
+import { openCable, openLinks, type LinkOptions } from './world-links.ts';
+import { DEFAULT_POOL_SIZE, fleetDhcpPool, fleetPoolSize } from './controller/dhcp/pool-range.ts';
 import { settleIo } from './wire/settle.ts';
 import { applyControllerAction } from './controller/actions.ts';
 import { checkPkms, ownDn } from './set-programming.ts';
@@ -49,6 +50,8 @@ export interface WorldOptions {
   /** Captures to this pcap file at the phone's end, or at the controller's when there is no phone. */
   pcapPath?: string;
   panel?: Panel;
+  /** A panel for every phone of the world, the first included (the web panel draws them all). */
+  panelFor?: (phone: { name: string; profile: Profile; pkms: readonly Profile[]; mac: string }) => Panel | undefined;
   wire?: Partial<Omit<MockWireOptions, 'clock' | 'random'>>;
   baud?: number;
   /** The phone's factory firmware version (a.b.c.d) and where its flash lives. */
@@ -60,12 +63,50 @@ export interface WorldOptions {
   dn?: string;
   /** Key modules attached to the phone under test, by model, in order (pkm1, pkm2, ...). */
   pkms?: readonly string[];
-  /** More phones, each on its own cable to the same controller (mock link or pty only). */
+  /** More phones, each on its own cable to the same controller (mock, frames or pty link only). */
   extraPhones?: { name: string; profile: string; firmware?: string; dn?: string }[];
+  /**
+   * Every phone of the world, all built alike, each on its own cable (a fleet). Instead of the phone
+   * under test plus `extraPhones`: the first is the one phone-facing steps act on unless one is named;
+   * `profile`, `phoneFirmware`, `dn` and `pkms` are then taken from it. More than one needs a cable link.
+   */
+  phones?: PhoneSpec[];
   /** DHCP INIT's random wait (RFC 2131: 1-10 s). */
   dhcpStartDelayMs?: { min: number; max: number };
   /** What the phone's TFTP client asks for (blksize, windowsize, ...): the download benchmark varies it. */
   tftpOptions?: TftpClientOptions;
+}
+
+/** The dev keys every phone trusts, parsed once per process (each parse is a public-key import). */
+let phoneKeys: { trusted: ReturnType<typeof devTrustedKey>[]; cluster: ReturnType<typeof devClusterTrustedKey>[] } | undefined;
+function devPhoneKeys() {
+  phoneKeys ??= { trusted: [devTrustedKey()], cluster: [devClusterTrustedKey()] };
+  return phoneKeys;
+}
+
+/** One phone of a fleet world (`phones`). */
+export interface PhoneSpec {
+  name: string;
+  profile: string;
+  /** Its factory firmware version (a.b.c.d). */
+  firmware?: string;
+  /** Its DN; by default the first `sets:` entry of its model that no other phone of the world took. */
+  dn?: string;
+  /** Key modules, by model (checked against its profile). */
+  pkms?: readonly string[];
+  /** Its MAC; by default drawn from the seed (never one another phone of the world has). */
+  mac?: string;
+}
+
+/** A phone as the world builds it: every phone, the phone under test included, goes through this. */
+interface ResolvedPhone {
+  name: string;
+  profile: Profile;
+  firmware?: string;
+  flashPath?: string;
+  dn?: string;
+  pkms?: readonly Profile[];
+  mac?: string;
 }
 
 /** The phone's MAC: Mitel's OUI 00:08:5d with the rest drawn from the seed, so runs repeat. */
@@ -102,6 +143,7 @@ export class World implements ScenarioTarget {
   /** The phones of this world: the one under test first (named `phone`), then any others, by name. */
   readonly units = new Map<string, PhoneUnit>();
   private main?: PhoneUnit;
+  private readonly macs = new Set<string>();
   private selected?: PhoneUnit;
   wire?: MockWire;
   /** Power cuts the flash saw (each followed by a power-on, as a person plugging the phone back in). */
@@ -129,16 +171,23 @@ export class World implements ScenarioTarget {
     readonly options: WorldOptions,
   ) {
     this.trace = options.trace ?? new TraceWriter(clock);
-    this.profile = loadProfile(options.profile);
-    this.config = options.config ?? parseControllerConfig({}, 'defaults');
-    const pkms = checkPkms(this.profile, options.pkms ?? []);
+    const first = options.phones?.[0];
+    this.profile = loadProfile(first?.profile ?? options.profile);
+    const config = options.config ?? parseControllerConfig({}, 'defaults');
+    // a DHCP pool for every phone of the world, unless the config names one (dhcp: { pool })
+    const phones = options.phones?.length ?? 1 + (options.extraPhones?.length ?? 0);
+    const roomy = config.dhcp.pool !== undefined || fleetPoolSize(phones) <= DEFAULT_POOL_SIZE;
+    this.config = roomy ? config : { ...config, dhcp: { ...config.dhcp, pool: fleetDhcpPool(phones) } };
+    const pkms = checkPkms(this.profile, (first ? first.pkms : options.pkms) ?? []);
     if (!pkms.ok) throw new Error(pkms.reason);
     this.pkms = pkms.modules;
   }
 
   static async build(options: WorldOptions): Promise<World> {
-    const realtime = options.link.kind !== 'mock' || !!options.realtime;
-    const clock: Clock = options.clock ?? (realtime ? new RealClock() : new VirtualClock(settleIo));
+    const kind = options.link.kind;
+    const realtime = (kind !== 'mock' && kind !== 'frames') || !!options.realtime;
+    // the frame link has no port I/O to settle between instants: only yield to the event loop now and then
+    const clock: Clock = options.clock ?? (realtime ? new RealClock() : new VirtualClock(kind === 'frames' ? settleNowAndThen() : settleIo));
     const world = new World(clock, options); // an unknown model fails here, before any port is opened
     try {
       await world.connect();
@@ -153,7 +202,8 @@ export class World implements ScenarioTarget {
     const o = this.options;
     const random = new SeededRandom(o.seed ?? 1);
     const ends = o.ends ?? 'both';
-    const audit = auditFiles(this.config.users.map((u) => u.pin));
+    // ACD agents' PINs are PINs too (they log in through the same hot desk login)
+    const audit = auditFiles([...this.config.users, ...(this.config.agents ?? [])].map((u) => u.pin));
     const tracePath = o.tracePath ?? audit?.trace;
     const pcapPath = o.pcapPath ?? audit?.pcap;
     if (tracePath) {
@@ -166,7 +216,7 @@ export class World implements ScenarioTarget {
       this.pcap = pcap;
       this.closers.push(() => pcap.close());
     }
-    const linkOptions = { clock: this.clock, random, wire: o.wire, baud: o.baud };
+    const linkOptions: LinkOptions = { clock: this.clock, random, wire: o.wire, baud: o.baud };
     const { phoneLink, controllerLink, wire } = await openLinks(o.link, ends, linkOptions, this.closers);
     this.wire = wire;
 
@@ -186,30 +236,56 @@ export class World implements ScenarioTarget {
       });
       this.closers.push(() => this.controller?.close());
     }
-    if (phoneLink && ends !== 'controller') {
-      this.main = this.buildPhone({ name: MAIN_PHONE, profile: this.profile, firmware: o.phoneFirmware, flashPath: o.flashPath }, phoneLink, macRandom, phoneRandom, this.pcap?.tap);
-    }
-    for (const spec of o.extraPhones ?? []) {
+    if (!phoneLink || ends === 'controller') return;
+    const specs = this.phoneSpecs();
+    const freeDns = o.phones ? new FreeSetDns(this.config.sets, specs) : undefined;
+    for (const [i, spec] of specs.entries()) {
       if (this.units.has(spec.name)) throw new Error(`two phones are named "${spec.name}"`);
-      if (o.link.kind !== 'mock' && o.link.kind !== 'pty') {
-        throw new Error('more than one phone needs the mock link or pty (each phone gets its own cable to the controller)');
+      let link = phoneLink;
+      if (i > 0) {
+        const kind = o.link.kind;
+        if (!isCableKind(kind)) throw new Error('more than one phone needs the mock, frames or pty link (each phone gets its own cable to the controller)');
+        const cable = await openCable(kind, linkOptions, this.closers);
+        this.controller?.router.attach(cable.controllerLink);
+        link = cable.phoneLink;
       }
-      const { phoneLink: link, controllerLink: far } = await openCable(o.link.kind, linkOptions, this.closers);
-      this.controller?.router.attach(far);
-      this.buildPhone({ name: spec.name, profile: loadProfile(spec.profile), firmware: spec.firmware, dn: spec.dn }, link, macRandom, phoneRandom.fork());
+      if (o.phones) {
+        // a fleet's phones are alike: each has a random stream of its own, and a DN no other phone took
+        spec.dn ??= freeDns!.take(spec.profile.id);
+        this.buildPhone(spec, link, macRandom, phoneRandom.fork(), i === 0 ? this.pcap?.tap : undefined);
+      } else {
+        // the phone under test keeps the stream it always had (its runs replay as before); each other phone forks one
+        this.buildPhone(spec, link, macRandom, i === 0 ? phoneRandom : phoneRandom.fork(), i === 0 ? this.pcap?.tap : undefined);
+      }
     }
   }
 
-  /** Builds, registers and powers on one phone of the world on its link. */
-  private buildPhone(
-    spec: { name: string; profile: Profile; firmware?: string; flashPath?: string; dn?: string },
-    link: ByteLink,
-    macRandom: SeededRandom,
-    random: SeededRandom,
-    tap?: FrameTap,
-  ): PhoneUnit {
+  /** Every phone to build, the first being the one phone-facing steps act on by default. */
+  private phoneSpecs(): ResolvedPhone[] {
     const o = this.options;
-    const mac = phoneMac(macRandom);
+    if (o.phones) {
+      if (o.phones.length === 0) throw new Error('a world with phones: needs at least one phone');
+      const profiles = new Map<string, Profile>([[this.profile.id, this.profile]]);
+      return o.phones.map((p, i) => {
+        const profile = profiles.get(p.profile) ?? loadProfile(p.profile);
+        profiles.set(p.profile, profile);
+        const pkms = i === 0 ? { ok: true as const, modules: this.pkms } : checkPkms(profile, p.pkms ?? []);
+        if (!pkms.ok) throw new Error(`${p.name}: ${pkms.reason}`);
+        return { name: p.name, profile, firmware: p.firmware, dn: p.dn, pkms: pkms.modules, mac: p.mac };
+      });
+    }
+    return [
+      { name: MAIN_PHONE, profile: this.profile, firmware: o.phoneFirmware, flashPath: o.flashPath, dn: ownDn(this.config.sets, this.profile.id, o.dn), pkms: this.pkms },
+      ...(o.extraPhones ?? []).map((p) => ({ name: p.name, profile: loadProfile(p.profile), firmware: p.firmware, dn: p.dn })),
+    ];
+  }
+
+  /** Builds, registers and powers on one phone of the world on its link. */
+  private buildPhone(spec: ResolvedPhone, link: ByteLink, macRandom: SeededRandom, random: SeededRandom, tap?: FrameTap): PhoneUnit {
+    const o = this.options;
+    const mac = spec.mac ?? this.freshMac(macRandom);
+    if (this.macs.has(mac)) throw new Error(`${spec.name}: MAC ${mac} is another phone's`);
+    this.macs.add(mac);
     const { flash, layout } = phoneFlash({
       profile: spec.profile,
       factoryVersion: spec.firmware ? parseFirmwareVersion(spec.firmware, `${spec.name} firmware`) : undefined,
@@ -218,7 +294,9 @@ export class World implements ScenarioTarget {
     });
     if ('close' in flash && typeof flash.close === 'function') this.closers.push(() => (flash as { close(): void }).close());
     const unit = new PhoneUnit(spec.name, flash);
-    const isMain = spec.name === MAIN_PHONE;
+    // the panel (a terminal) shows one phone, the first of the world; a board (the web page) each of them
+    const shown = this.units.size === 0 ? o.panel : undefined;
+    const board = o.panelFor?.({ name: spec.name, profile: spec.profile, pkms: spec.pkms ?? [], mac });
     unit.phone = new Phone({
       profile: spec.profile,
       mac,
@@ -227,27 +305,32 @@ export class World implements ScenarioTarget {
       random,
       flash,
       flashLayout: layout,
-      trustedKeys: [devTrustedKey()],
-      clusterKeys: [devClusterTrustedKey()],
+      trustedKeys: devPhoneKeys().trusted,
+      clusterKeys: devPhoneKeys().cluster,
       keyLog: this.keyLog,
       // session keys from the OS, never from the seed: a run replays, its keys do not
       entropy: osEntropy,
       panel: {
         display: (lines) => {
           unit.log.push([...lines]);
-          if (isMain) o.panel?.display(lines);
+          shown?.display(lines);
+          board?.display(lines);
         },
         lamp: (k, c, origin) => {
-          if (isMain) o.panel?.lamp(k, c, origin);
+          shown?.lamp(k, c, origin);
+          board?.lamp(k, c, origin);
         },
         softkeys: (labels) => {
-          if (isMain) o.panel?.softkeys?.(labels);
+          shown?.softkeys?.(labels);
+          board?.softkeys?.(labels);
         },
         keyLabels: (keys) => {
-          if (isMain) o.panel?.keyLabels?.(keys);
+          shown?.keyLabels?.(keys);
+          board?.keyLabels?.(keys);
         },
         masked: (masked) => {
-          if (isMain) o.panel?.masked?.(masked);
+          shown?.masked?.(masked);
+          board?.masked?.(masked);
         },
       },
       tracer: this.trace.forNode(`phone:${mac}`),
@@ -259,14 +342,23 @@ export class World implements ScenarioTarget {
       traceLampToggles: o.traceLamps,
       // the feature access codes the set dials are the controller's (the register-ack carries none)
       accessCodes: this.config.accessCodes,
-      // the set's own programming (sets:) and its key modules: the phone under test's
-      // (another phone of the world registers with the DN its scenario names, if any)
-      ...(isMain ? { dn: ownDn(this.config.sets, spec.profile.id, o.dn), pkms: this.pkms } : spec.dn ? { dn: spec.dn } : {}),
+      // the set's own programming (sets:) and its key modules
+      ...(spec.dn !== undefined ? { dn: spec.dn } : {}),
+      ...(spec.pkms && spec.pkms.length > 0 ? { pkms: spec.pkms } : {}),
     });
     this.units.set(spec.name, unit);
+    this.main ??= unit;
     this.closers.push(() => unit.phone.powerOff());
     unit.phone.powerOn();
     return unit;
+  }
+
+  /** A MAC from the seed that no phone of this world has yet (24 random bits collide in big fleets). */
+  private freshMac(random: SeededRandom): string {
+    for (;;) {
+      const mac = phoneMac(random);
+      if (!this.macs.has(mac)) return mac;
+    }
   }
 
   /** The phone under test, or the one the running step named with `on:`. */
@@ -393,4 +485,38 @@ async function advanceRealTime(clock: Clock, ms: number, until?: () => boolean):
     if (left <= 0) return false;
     await new Promise<void>((resolve) => clock.setTimeout(resolve, Math.min(left, 5)));
   }
+}
+
+/**
+ * The `sets:` DNs no phone of a fleet world names: each phone without a DN of its own takes the first
+ * one left of its model, in `sets:` order (a queue per model: a fleet of 10,000 does not rescan the list).
+ */
+class FreeSetDns {
+  private readonly byModel = new Map<string, string[]>();
+  private readonly next = new Map<string, number>();
+
+  constructor(sets: ControllerConfig['sets'], phones: readonly { dn?: string }[]) {
+    const named = new Set(phones.flatMap((p) => (p.dn === undefined ? [] : [p.dn])));
+    for (const set of sets) {
+      if (set.dn === undefined || named.has(set.dn)) continue;
+      const list = this.byModel.get(set.profile) ?? [];
+      list.push(set.dn);
+      this.byModel.set(set.profile, list);
+    }
+  }
+
+  take(model: string): string | undefined {
+    const list = this.byModel.get(model);
+    const i = this.next.get(model) ?? 0;
+    if (!list || i >= list.length) return undefined;
+    this.next.set(model, i + 1);
+    return list[i];
+  }
+}
+
+/** A settle for a world without port I/O: a real turn of the event loop once in a while, so timers and
+ *  file writes of the process still get their turn during a long virtual run. */
+function settleNowAndThen(every = 64): () => Promise<void> {
+  let n = 0;
+  return () => (++n % every === 0 ? settleIo() : Promise.resolve());
 }

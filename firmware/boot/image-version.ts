@@ -1,5 +1,6 @@
-// Firmware versions a.b.c.d, as Mitel writes them (e.g. 6.4.0.136). The phone's upgrade rule is
-// "differs", not "newer" (docs/design.md), so equality matters most; ordering is there for tools and logs.
+// Firmware versions a.b.c.d, as Mitel writes them (e.g. 6.4.0.136). At boot the phone's upgrade rule is
+// "differs" (the TFTP server's image is the one to run); on a re-home it is "newer" (a controller that
+// expects older firmware is no reason to reflash). docs/design.md, "The version rule".
 
 /** Four numbers, each 0..65535 (a u16 in the image header). */
 export type FirmwareVersion = readonly [number, number, number, number];
@@ -33,5 +34,18 @@ export function sameVersion(a: FirmwareVersion, b: FirmwareVersion): boolean {
 /** Negative, zero or positive, part by part from the left. */
 export function compareVersions(a: FirmwareVersion, b: FirmwareVersion): number {
   for (let i = 0; i < 4; i++) if (a[i] !== b[i]) return a[i] - b[i];
+  return 0;
+}
+
+/**
+ * Compares two versions as text, part by part from the left, a missing part counting 0 ("2.0" is
+ * 2.0.0.0): negative, zero or positive; undefined when either is not dotted numbers.
+ */
+export function compareVersionText(a: string, b: string): number | undefined {
+  const parts = (t: string) => (/^[0-9]+(\.[0-9]+)*$/.test(t) ? t.split('.').map(Number) : undefined);
+  const x = parts(a);
+  const y = parts(b);
+  if (!x || !y) return undefined;
+  for (let i = 0; i < Math.max(x.length, y.length); i++) if ((x[i] ?? 0) !== (y[i] ?? 0)) return (x[i] ?? 0) - (y[i] ?? 0);
   return 0;
 }

@@ -2,7 +2,7 @@
 // its context (plain data: one entry per call actor it runs). calls.ts is the machine.
 import type { CallChanged, CallEnded } from './call.ts';
 import type { CallState } from './view.ts';
-import type { CallsLines, LineAppearance } from '../keys/machine.ts';
+import type { CallsLines, CallsVoicemail, LineAppearance } from '../keys/machine.ts';
 import type { ServiceNotice, SigPush } from '../service/events.ts';
 import type { DialPlan } from '../service/registration.ts';
 import type { LineStatus } from '../signalling/messages.ts';
@@ -27,7 +27,7 @@ export interface CallsDial {
   digits: string;
 }
 
-export type CallsEvent = { type: 'key'; key: string } | SigPush | ServiceNotice | CallChanged | CallEnded | CallsUser | CallsDial | CallsLines;
+export type CallsEvent = { type: 'key'; key: string } | SigPush | ServiceNotice | CallChanged | CallEnded | CallsUser | CallsDial | CallsLines | CallsVoicemail;
 
 export interface CallEntry {
   local: number;
@@ -45,6 +45,8 @@ export interface CallsContext extends CallsInput {
   user: string;
   lines: LineAppearance[];
   dialPlan: DialPlan;
+  /** Where the Message key calls: the logged-in user's voicemail ('' with nobody here). */
+  voicemailDn: string;
   calls: CallEntry[];
   /** Calls another appearance of a key-system line holds (line-status held): this set may pick them up. */
   pickable: Omit<LineStatus, 'type' | 'state'>[];

@@ -38,7 +38,7 @@ function endsWithWords(context: CallsContext, e: CallEnded): boolean {
   return endRows(e.cause, e.party).length > 0;
 }
 const SESSION_KEYS = ['hotdesk', 'login', 'logout'];
-const FEATURE_KEYS = ['offhook', 'onhook', 'handsfree', 'release', 'hold', 'swap', 'transfer', 'conference', 'alarm'];
+const FEATURE_KEYS = ['offhook', 'onhook', 'handsfree', 'release', 'hold', 'swap', 'transfer', 'conference', 'alarm', 'message'];
 
 const effects = setup({
   types: { context: {} as CallsContext, input: {} as CallsInput, events: {} as CallsEvent },
@@ -195,6 +195,11 @@ const calls = effects.extend({
           dialTone(enqueue, context, primeLine(context), context.dialPlan.alarmDn, true, true);
           return;
         }
+        case 'message':
+          // the Message key calls the user's voicemail; with nobody logged in there is none to call
+          if (up || context.voicemailDn === '') return;
+          dialTone(enqueue, context, primeLine(context), context.voicemailDn, true);
+          return;
         default:
           break;
       }
@@ -327,6 +332,7 @@ export const callsMachine = calls.createMachine({
     user: '',
     lines: [],
     dialPlan: { alarmDn: '', dialDigits: 0 },
+    voicemailDn: '',
     calls: [],
     pickable: [],
     ended: [],
@@ -340,7 +346,9 @@ export const callsMachine = calls.createMachine({
     'calls.user': { actions: assign({ user: ({ event }) => event.ext }) },
     'calls.dial': { actions: ['preDial', 'redraw'] },
     'calls.lines': { actions: [assign({ lines: ({ event }) => event.lines }), 'redraw'] },
-    'service.registered': { actions: assign({ dialPlan: ({ event }) => event.dialPlan }) },
+    'calls.voicemail': { actions: assign({ voicemailDn: ({ event }) => event.dn }) },
+    // the set's own DN comes with the registration too (Automatic DN Selection may have given it one)
+    'service.registered': { actions: assign({ dialPlan: ({ event }) => event.dialPlan, setDn: ({ context, event }) => event.dn ?? context.setDn }) },
     'service.rehoming': { actions: ['dropAll', 'redraw'] },
   },
   // how the last call ended stays on the call layer a while (a notice would swallow the next offhook)

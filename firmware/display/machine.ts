@@ -3,7 +3,8 @@
 // notice that times out) uncovers the one below. Keys come here too: each goes to the owner of the
 // top layer that takes it, and a key a layer passes on (display.pass) goes to the next one down.
 //
-//   layers, bottom to top:   boot < session < call < notice
+//   layers, bottom to top:   boot < acd < session < call < notice
+//   (acd shows nothing of its own: it takes the agent keys the layers above leave, firmware/acd/acd.ts)
 //
 //   plain --display.notice--> notice --ms elapsed / OK / Cancel / display.clear notice--> plain
 //     ^                          |  display.notice again: restarts the timer
@@ -13,7 +14,7 @@
 // `any`: every key but the hook switch), whether it is a masked entry (its digits are traced as `masked`), and its owner's ref.
 import { assign, enqueueActions, setup, type AnyActorRef } from 'xstate';
 
-export const LAYERS = ['boot', 'session', 'call', 'notice'] as const;
+export const LAYERS = ['boot', 'acd', 'session', 'call', 'notice'] as const;
 export type LayerName = (typeof LAYERS)[number];
 
 export interface Layer {

@@ -16,6 +16,8 @@ export interface HotdeskStrings {
   lockedFor: (minutes: number) => string;
   unknownExt: string;
   notHotdeskUser: string;
+  /** The set's COS has no Hot Desk Login Accept. */
+  loginNotAccepted: string;
   loginFailed: string;
   loggingOut: string;
   loggedOut: string;
@@ -41,6 +43,7 @@ const en: HotdeskStrings = {
   lockedFor: (m) => `Try in ${m} min`,
   unknownExt: 'Unknown Extension',
   notHotdeskUser: 'Not Hot Desk User',
+  loginNotAccepted: 'Login Not Allowed',
   loginFailed: 'Login Failed',
   loggingOut: 'Logging out...',
   loggedOut: 'Logged Out',
@@ -72,6 +75,7 @@ const fr: HotdeskStrings = {
   lockedFor: (m) => `Reessayer ${m} min`,
   unknownExt: 'Poste inconnu',
   notHotdeskUser: 'Pas usager Hot Desk',
+  loginNotAccepted: 'Connexion refusee',
   loginFailed: 'Echec connexion',
   loggingOut: 'Deconnexion...',
   loggedOut: 'Deconnecte',
@@ -103,6 +107,7 @@ const de: HotdeskStrings = {
   lockedFor: (m) => `Noch ${m} Min`,
   unknownExt: 'Unbekannte Nummer',
   notHotdeskUser: 'Kein Hot Desk Nutzer',
+  loginNotAccepted: 'Anmeldung gesperrt',
   loginFailed: 'Anmeldung fehlerh.',
   loggingOut: 'Abmeldung...',
   loggedOut: 'Abgemeldet',
@@ -134,6 +139,7 @@ const es: HotdeskStrings = {
   lockedFor: (m) => `Espere ${m} min`,
   unknownExt: 'Extension desconoc.',
   notHotdeskUser: 'No es usuario Hot D.',
+  loginNotAccepted: 'Acceso no permitido',
   loginFailed: 'Error de conexion',
   loggingOut: 'Desconectando...',
   loggedOut: 'Desconectado',

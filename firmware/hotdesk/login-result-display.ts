@@ -1,6 +1,7 @@
 // What each login outcome shows, in the language the set speaks at that moment.
 import type { HotdeskStrings } from '../display/strings.ts';
 import type { LoginResult } from '../signalling/messages.ts';
+import { ACD_TEXT } from '../acd/acd-strings.ts';
 
 /** The logged-in screen: the user's name, then the extension. */
 export function userScreen(user: { name: string; ext: string }): string[] {
@@ -19,6 +20,12 @@ export function failureScreen(s: HotdeskStrings, r: LoginResult): string[] {
       return [s.unknownExt, r.ext];
     case 'not-hotdesk-user':
       return [s.notHotdeskUser, r.ext];
+    case 'not-accepted':
+      return [s.loginNotAccepted];
+    case 'acd-not-supported':
+      return [...ACD_TEXT.notSupported];
+    case 'set-in-use':
+      return [...ACD_TEXT.setInUse];
     default:
       return [s.loginFailed];
   }

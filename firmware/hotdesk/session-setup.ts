@@ -12,12 +12,15 @@ import { userScreen } from './login-result-display.ts';
 import { pinPad, type PinPadCommand, type PinPadReport } from './pin-pad.ts';
 import type { CallsDial, CallsUser } from '../calls/calls.ts';
 import type { SessionCode } from '../calls/call.ts';
+import type { AcdLogout, AcdUserOut, SessionAgentLogin, SessionAgentStatus } from '../acd/acd-types.ts';
+import { matchAgentDialed, type AgentCodes, type SetAccessCodes } from '../acd/agent-codes.ts';
+import { agentIdScreen, appendAgentId, isAgentSubmitKey } from '../acd/agent-entry.ts';
 
 export interface SessionInput {
   loginMethod: LoginMethod;
   mac: string;
   /** Feature access codes (the register-ack carries none). Default login 222, logout 333, remote 111. */
-  accessCodes?: Partial<AccessCodes>;
+  accessCodes?: Partial<SetAccessCodes>;
   /** The set's own DN ("" for none): a set with one (or a user) places calls with digits that are no code. */
   setDn?: string;
 }
@@ -35,13 +38,21 @@ export interface HotdeskUser {
   language: string;
 }
 
-export type SessionEvent = { type: 'key'; key: string } | LinkReply | SigPush | ServiceNotice | PinPadReport | SessionDialled;
+export type SessionEvent = { type: 'key'; key: string } | LinkReply | SigPush | ServiceNotice | PinPadReport | SessionDialled | SessionAgentStatus | SessionAgentLogin;
 
 export interface SessionContext {
   method: LoginMethod;
   mac: string;
   setDn: string;
   codes: AccessCodes;
+  /** The ACD agent login and logout codes ("" for none). */
+  agentCodes: AgentCodes;
+  /** The entry open is an agent login (Agent Login key or code): `#` ends each field, the ID is 1-7 digits. */
+  agentEntry: boolean;
+  /** The ACD owner's status rows for the logged-in screen (MAKE BUSY, WORK TIMER), [] for none. */
+  agentRows: string[];
+  /** The dial plan's DN length (register-ack's dialDigits; 0: none): a remote logout's extension ends there. */
+  dialDigits: number;
   /** The hot desk user logged in on this set. */
   user: HotdeskUser | undefined;
   /** The extension being typed, or being logged in. */
@@ -71,7 +82,14 @@ export const result = (ctx: SessionContext, event: SessionEvent): LoginResult | 
   const m = answer(ctx, event);
   return m?.type === 'login-result' ? m : undefined;
 };
-const offHookCode = (ctx: SessionContext, event: SessionEvent) => (event.type === 'session.dialled' ? matchDialed(event.digits, ctx.codes).kind : undefined);
+/** What these dialled keys are to this set: its codes, and the extension length its controller's plan has. */
+export const dialledAs = (ctx: SessionContext, digits: string) => matchDialed(digits, ctx.codes, ctx.dialDigits);
+const offHookCode = (ctx: SessionContext, event: SessionEvent) => (event.type === 'session.dialled' ? dialledAs(ctx, event.digits).kind : undefined);
+/** What these dialled keys are to the agent codes. */
+export const agentDialled = (ctx: SessionContext, digits: string) => matchAgentDialed(digits, ctx.agentCodes).kind;
+/** The agent code dialled: the digits a call asks about (session.dialled), else those dialled on-hook. */
+const agentCode = (ctx: SessionContext, event: SessionEvent) => agentDialled(ctx, event.type === 'session.dialled' ? event.digits : ctx.dialed);
+const submits = (ctx: SessionContext, key: string) => (ctx.agentEntry ? isAgentSubmitKey(key) : isSubmitKey(ctx.method, key));
 const pick = (ctx: SessionContext, p: { desk?: string[]; handset?: string[]; dial?: string[] }): string[] =>
   (ctx.method === 'dial' ? p.dial : ctx.method === 'handset-hotdesk-mode' ? p.handset : p.desk) ?? [];
 
@@ -99,12 +117,18 @@ const effects = setup({
     dialKey: ({ event }) => isDialKey(keyOf(event)),
     cancelKey: ({ event }) => keyOf(event) === 'cancel',
     digitKey: ({ event }) => isDigit(keyOf(event)),
-    submitExt: ({ context, event }) => isSubmitKey(context.method, keyOf(event)) && context.entryExt !== '',
-    submitPin: ({ context, event }) => isSubmitKey(context.method, keyOf(event)),
-    dialledLogin: ({ context }) => matchDialed(context.dialed, context.codes).kind === 'login',
-    dialledLogout: ({ context }) => matchDialed(context.dialed, context.codes).kind === 'logout' && context.user !== undefined,
-    dialledRemoteLogout: ({ context }) => matchDialed(context.dialed, context.codes).kind === 'remote-logout',
-    dialledPartial: ({ context }) => matchDialed(context.dialed, context.codes).kind === 'partial',
+    submitExt: ({ context, event }) => submits(context, keyOf(event)) && context.entryExt !== '',
+    submitPin: ({ context, event }) => submits(context, keyOf(event)),
+    dialledLogin: ({ context }) => dialledAs(context, context.dialed).kind === 'login',
+    dialledLogout: ({ context }) => dialledAs(context, context.dialed).kind === 'logout' && context.user !== undefined,
+    dialledRemoteLogout: ({ context }) => dialledAs(context, context.dialed).kind === 'remote-logout',
+    dialledPartial: ({ context }) => dialledAs(context, context.dialed).kind === 'partial' || agentDialled(context, context.dialed) === 'partial',
+    // the agent codes, on-hook (dialCheck) or off-hook (session.dialled): a login opens on a free desk set only
+    agentLoginOnHandset: ({ context, event }) => agentCode(context, event) === 'agent-login' && context.method === 'handset-hotdesk-mode',
+    agentLoginInUse: ({ context, event }) => agentCode(context, event) === 'agent-login' && context.user !== undefined,
+    agentLogin: ({ context, event }) => agentCode(context, event) === 'agent-login',
+    agentLogout: ({ context, event }) => agentCode(context, event) === 'agent-logout',
+    handset: ({ context }) => context.method === 'handset-hotdesk-mode',
     mayCall: ({ context }) => context.user !== undefined || context.setDn !== '',
     // the same rules for digits a call dialled off-hook (session.dialled)
     offHookLogin: ({ context, event }) => offHookCode(context, event) === 'login',
@@ -134,6 +158,7 @@ const effects = setup({
     toKeys: sendTo(({ system }) => system.get(SYSTEM.keys), (_, e: { type: 'keys.user-in' } | { type: 'keys.user-out' }) => e),
     toPad: sendTo('pinPad', (_, e: PinPadCommand) => e),
     toCalls: sendTo(({ system }) => system.get(SYSTEM.calls), (_, e: CallsDial | CallsUser) => e),
+    toAcd: sendTo(({ system }) => system.get(SYSTEM.acd), (_, e: AcdLogout | AcdUserOut) => e),
     /** The answer to a call's session.dialled: the digits are ours (taken), may become ours, or are not. */
     answerCode: sendTo(
       ({ event }) => (event.type === 'session.dialled' ? event.replyTo : undefined) as AnyActorRef,
@@ -147,12 +172,13 @@ const effects = setup({
       ({ context, self }, p: { msg: Message }): LinkEvent => ({ type: 'sig.request', id: `session:${context.seq}`, msg: p.msg, replyTo: self }),
     ),
     bumpRequest: assign(({ context }) => ({ expect: `session:${context.seq}`, seq: context.seq + 1 })),
-    resetEntry: assign({ entryExt: '', dialed: '', remoteExt: '', loginRedirects: 0 }),
+    beginAgentEntry: assign({ agentEntry: true }),
+    resetEntry: assign({ entryExt: '', dialed: '', remoteExt: '', loginRedirects: 0, agentEntry: false }),
     dial: assign({ dialed: ({ context, event }) => context.dialed + keyOf(event) }),
-    addExtDigit: assign({ entryExt: ({ context, event }) => appendExt(context.entryExt, keyOf(event)) }),
+    addExtDigit: assign({ entryExt: ({ context, event }) => (context.agentEntry ? appendAgentId : appendExt)(context.entryExt, keyOf(event)) }),
     takeRemoteExt: assign({
       remoteExt: ({ context, event }) => {
-        const m = matchDialed(event.type === 'session.dialled' ? event.digits : context.dialed, context.codes);
+        const m = dialledAs(context, event.type === 'session.dialled' ? event.digits : context.dialed);
         return m.kind === 'remote-logout' ? m.ext : '';
       },
     }),
@@ -182,7 +208,7 @@ export const session = effects.extend({
     ),
     showDialled: effects.enqueueActions(({ context, self, enqueue }) => showScreen(enqueue, context, self, { rows: [context.dialed], takes: ['cancel', 'dial'] })),
     showExt: effects.enqueueActions(({ context, self, enqueue }) =>
-      showScreen(enqueue, context, self, { rows: extScreen(s(context), context.entryExt), softkeys: { desk: ['ok', 'cancel'], handset: ['ok', 'cancel'] }, takes: ['ok', 'cancel', 'dial'] }),
+      showScreen(enqueue, context, self, { rows: context.agentEntry ? agentIdScreen(context.entryExt) : extScreen(s(context), context.entryExt), softkeys: { desk: ['ok', 'cancel'], handset: ['ok', 'cancel'] }, takes: ['ok', 'cancel', 'dial'] }),
     ),
     showPin: effects.enqueueActions(({ context, self, enqueue }) =>
       showScreen(enqueue, context, self, {
@@ -194,7 +220,7 @@ export const session = effects.extend({
     ),
     showLoggingIn: effects.enqueueActions(({ context, self, enqueue }) => showScreen(enqueue, context, self, { rows: [s(context).loggingIn, context.entryExt], takes: [] })),
     showUser: effects.enqueueActions(({ context, self, enqueue }) =>
-      context.user ? showScreen(enqueue, context, self, { rows: userScreen(context.user), softkeys: { desk: ['logout'], handset: ['logout'] }, takes: ['logout', 'hotdesk', 'dial'] }) : undefined,
+      context.user ? showScreen(enqueue, context, self, { rows: [...context.agentRows, ...userScreen(context.user)], softkeys: { desk: ['logout'], handset: ['logout'] }, takes: ['logout', 'hotdesk', 'dial'] }) : undefined,
     ),
     showLogoutMenu: effects.enqueueActions(({ context, self, enqueue }) =>
       showScreen(enqueue, context, self, { rows: ['Hot Desking', s(context).logoutConfirm], softkeys: { desk: ['logout', 'cancel'] }, takes: ['logout', 'cancel'] }),
@@ -228,7 +254,8 @@ export const session = effects.extend({
       enqueue({ type: 'publish', params: { user } });
     }),
     userOut: effects.enqueueActions(({ enqueue }) => {
-      enqueue.assign({ user: undefined, logoutPending: false });
+      enqueue.assign({ user: undefined, logoutPending: false, agentRows: [] });
+      enqueue({ type: 'toAcd', params: { type: 'acd.user-out' } });
       enqueue({ type: 'toKeys', params: { type: 'keys.user-out' } });
       enqueue({ type: 'toService', params: { type: 'service.user', ext: '', token: '' } });
       enqueue({ type: 'toCalls', params: { type: 'calls.user', ext: '' } });

@@ -2,22 +2,27 @@
 // all its forms (the logout code or softkey, remote logout of another set's user, and the controller's
 // own logout notices). It shows its screens on the display's `session` layer and gets the keys that
 // layer takes; results go on the `notice` layer, which times out to the screen below. The PIN lives in
-// the pin pad (pin-pad.ts), never in this context. The ACD agent session will be its sibling.
+// the pin pad (pin-pad.ts), never in this context. An ACD agent logs in here too, with the agent ID in
+// place of the extension (the ACD owner, firmware/acd/acd.ts, takes the agent's state from there on).
 //
 //   offline --service.in-service--> home --> idle | loggedIn
 //   idle --HotDesking--> hotdeskMenu --Login--> entering.ext --OK/#--> entering.pin --OK/#--> authenticating
 //   idle --dial keys--> dialCheck --login code--> entering | --logout code--> loggingOut
 //                                 --remote logout FAC + ext #--> remoteLogout | partial --> dialing
+//                                 --agent-login code--> entering (agent: ID #, PIN #) | --agent-logout code--> ACD
+//   idle --session.agent-login (the Agent Login key)--> entering (agent);  logged in: refused (no log-over)
 //   authenticating: begin --challenge--> proving --proof--> answering --login-result--> loggedIn | notice
 //                   --redirect--> redirected --service.in-service--> authenticating (same PIN)
 //   loggedIn --Logout / HotDesking, Logout / logout code--> loggingOut --> home (notice on top)
 //   any --service.rehoming--> offline (entry abandoned, PIN wiped);  a logout notice --> home
 import { assign, enqueueActions } from 'xstate';
-import { DEFAULT_ACCESS_CODES, matchDialed } from './dial-codes.ts';
+import { DEFAULT_ACCESS_CODES, codesFor } from './dial-codes.ts';
 import { failureScreen } from './login-result-display.ts';
 import { noticeScreen, refusedScreen } from './logout.ts';
 import type { LogoutReason } from '../signalling/messages.ts';
-import { answer, result, s, session, type SessionContext, type SessionEvent } from './session-setup.ts';
+import { agentDialled, answer, dialledAs, result, s, session, type SessionContext, type SessionEvent } from './session-setup.ts';
+import { ACD_TEXT } from '../acd/acd-strings.ts';
+import { agentCodesOf } from '../acd/agent-codes.ts';
 
 export type { HotdeskUser, SessionInput, SessionView } from './session-setup.ts';
 
@@ -30,16 +35,27 @@ const noticeOf = (rows: (c: SessionContext, e: SessionEvent) => string[]) => ({
   params: ({ context, event }: { context: SessionContext; event: SessionEvent }) => ({ rows: rows(context, event) }),
 });
 
+const TAKEN = { type: 'answerCode' as const, params: { kind: 'taken' as const } };
+/** The agent codes, dialled on-hook (dialCheck, taken: []) or off-hook (taken from the call): an agent login opens on a free desk set only. */
+const agentCodes = (taken: readonly (typeof TAKEN)[]) => [
+  { guard: 'agentLoginOnHandset' as const, target: '#session.home', actions: [...taken, { type: 'notice' as const, params: { rows: [...ACD_TEXT.notSupported] } }] },
+  { guard: 'agentLoginInUse' as const, target: '#session.home', actions: [...taken, { type: 'notice' as const, params: { rows: [...ACD_TEXT.setInUse] } }] },
+  { guard: 'agentLogin' as const, target: '#session.entering', actions: [...taken, 'beginAgentEntry' as const] },
+  { guard: 'agentLogout' as const, target: '#session.home', actions: [...taken, { type: 'toAcd' as const, params: { type: 'acd.logout' as const } }] },
+];
+
 /** Digits a call dialled off-hook: a whole access code is the session's (the call drops its dial tone). */
 const OFF_HOOK_CODES = [
   { guard: 'offHookLogin' as const, target: '#session.entering', actions: { type: 'answerCode' as const, params: { kind: 'taken' as const } } },
   { guard: 'offHookLogout' as const, target: '#session.loggingOut', actions: { type: 'answerCode' as const, params: { kind: 'taken' as const } } },
   { guard: 'offHookRemoteLogout' as const, target: '#session.remoteLogout', actions: ['takeRemoteExt' as const, { type: 'answerCode' as const, params: { kind: 'taken' as const } }] },
+  ...agentCodes([TAKEN]),
   {
     actions: {
       type: 'answerCode' as const,
       params: ({ context, event }: { context: SessionContext; event: SessionEvent }) => ({
-        kind: event.type === 'session.dialled' && matchDialed(event.digits, context.codes).kind === 'partial' ? ('partial' as const) : ('none' as const),
+        kind:
+          event.type === 'session.dialled' && (dialledAs(context, event.digits).kind === 'partial' || agentDialled(context, event.digits) === 'partial') ? ('partial' as const) : ('none' as const),
       }),
     },
   },
@@ -51,7 +67,12 @@ export const sessionMachine = session.createMachine({
     method: input.loginMethod,
     mac: input.mac,
     setDn: input.setDn ?? '',
-    codes: { ...DEFAULT_ACCESS_CODES, ...input.accessCodes },
+    // the handsets log in and out in HotDesk phone mode only: no login or logout code (dial-codes.ts)
+    codes: codesFor(input.loginMethod, { ...DEFAULT_ACCESS_CODES, ...input.accessCodes }),
+    agentCodes: agentCodesOf(input.accessCodes),
+    agentEntry: false,
+    agentRows: [],
+    dialDigits: 0,
     user: undefined,
     entryExt: '',
     pinLength: 0,
@@ -79,7 +100,13 @@ export const sessionMachine = session.createMachine({
         'userOut',
       ],
     },
+    // each controller's register-ack says how long its extensions are (a remote logout ends there)
+    // (and the set's own DN: Automatic DN Selection may have given it one, and a set with a DN may call)
+    'service.registered': { actions: assign({ dialDigits: ({ event }) => event.dialPlan.dialDigits, setDn: ({ context, event }) => event.dn ?? context.setDn }) },
     'pin.length': { actions: assign({ pinLength: ({ event }) => event.length }) },
+    'session.agent-status': { actions: assign({ agentRows: ({ event }) => event.rows }) },
+    // the Agent Login key with someone logged in: no log-over (during an entry it does nothing)
+    'session.agent-login': { guard: 'loggedIn', actions: { type: 'notice', params: { rows: [...ACD_TEXT.setInUse] } } },
     'pin.refused': { actions: { type: 'trace', params: { message: 'PIN key refused' } } },
     // digits a call dials off-hook while the session is busy with something else are not ours
     'session.dialled': { actions: { type: 'answerCode', params: { kind: 'none' } } },
@@ -102,6 +129,10 @@ export const sessionMachine = session.createMachine({
           { guard: 'handsetLogin', target: 'entering' },
           { guard: 'dialKey', target: 'dialCheck', actions: 'dial' },
         ],
+        'session.agent-login': [
+          { guard: 'handset', actions: { type: 'notice', params: { rows: [...ACD_TEXT.notSupported] } } },
+          { target: 'entering', actions: 'beginAgentEntry' },
+        ],
       },
     },
     hotdeskMenu: {
@@ -119,6 +150,7 @@ export const sessionMachine = session.createMachine({
         { guard: 'dialledLogin', target: 'entering' },
         { guard: 'dialledLogout', target: 'loggingOut' },
         { guard: 'dialledRemoteLogout', target: 'remoteLogout', actions: 'takeRemoteExt' },
+        ...agentCodes([]),
         { guard: 'dialledPartial', target: 'dialing' },
         // digits that are no code of ours: a set that can call dials them (pre-dialling)
         { guard: 'mayCall', target: 'home', actions: { type: 'toCalls', params: ({ context }) => ({ type: 'calls.dial', digits: context.dialed }) } },
@@ -239,6 +271,8 @@ export const sessionMachine = session.createMachine({
       entry: [assign({ dialed: '' }), 'showUser'],
       on: {
         'session.dialled': OFF_HOOK_CODES,
+        // the agent's state changed: MAKE BUSY, WORK TIMER or nothing above the user
+        'session.agent-status': { target: 'loggedIn', reenter: true, actions: assign({ agentRows: ({ event }) => event.rows }) },
         key: [
           { guard: 'logoutSoftkey', target: 'loggingOut' },
           { guard: 'opensHotdeskMenu', target: 'logoutMenu' },

@@ -5,6 +5,7 @@ import type { HotdeskUser } from './session.ts';
 import type { KeysView } from '../keys/machine.ts';
 import type { ServiceView } from '../service/machine.ts';
 import type { CallView } from '../calls/view.ts';
+import type { AgentView } from '../acd/view.ts';
 
 export type { HotdeskUser } from './session.ts';
 
@@ -13,20 +14,24 @@ export interface HotdeskView extends KeysView, ServiceView {
   softkeys: string[];
   /** The phone's calls now, oldest first (the calls owner publishes them). */
   calls: CallView[];
+  /** The ACD agent logged in on the set (the ACD owner publishes it), undefined for none. */
+  agent: AgentView | undefined;
 }
 
 /** The parts as the owners last published them; undefined until the phone is in service. */
 export class PublishedView {
   private service?: ServiceView;
-  private keys: KeysView = { keys: [], hiddenLines: [], pkmEnabled: true };
+  private keys: KeysView = { keys: [], hiddenLines: [], pkmEnabled: true, messages: 0 };
   private user: HotdeskUser | undefined;
   private softkeys: string[] = [];
   private calls: CallView[] = [];
+  private agent: AgentView | undefined;
 
   reset(): void {
     this.calls = [];
+    this.agent = undefined;
     this.service = undefined;
-    this.keys = { keys: [], hiddenLines: [], pkmEnabled: true };
+    this.keys = { keys: [], hiddenLines: [], pkmEnabled: true, messages: 0 };
     this.user = undefined;
     this.softkeys = [];
   }
@@ -35,7 +40,7 @@ export class PublishedView {
     this.service = { ...v };
   }
   setKeys(v: KeysView): void {
-    this.keys = { keys: v.keys.map((k) => ({ ...k })), hiddenLines: [...v.hiddenLines], pkmEnabled: v.pkmEnabled };
+    this.keys = { keys: v.keys.map((k) => ({ ...k })), hiddenLines: [...v.hiddenLines], pkmEnabled: v.pkmEnabled, messages: v.messages };
   }
   setUser(user: HotdeskUser | undefined): void {
     this.user = user ? { ...user } : undefined;
@@ -43,12 +48,15 @@ export class PublishedView {
   setSoftkeys(labels: readonly string[]): void {
     this.softkeys = [...labels];
   }
+  setAgent(agent: AgentView | undefined): void {
+    this.agent = agent ? { ...agent } : undefined;
+  }
   setCalls(calls: readonly CallView[]): void {
     this.calls = calls.map((c) => ({ ...c }));
   }
 
   get view(): HotdeskView | undefined {
     if (!this.service) return undefined;
-    return { user: this.user ? { ...this.user } : undefined, ...this.keys, keys: this.keys.keys.map((k) => ({ ...k })), softkeys: [...this.softkeys], calls: this.calls.map((c) => ({ ...c })), ...this.service };
+    return { user: this.user ? { ...this.user } : undefined, ...this.keys, keys: this.keys.keys.map((k) => ({ ...k })), softkeys: [...this.softkeys], calls: this.calls.map((c) => ({ ...c })), agent: this.agent ? { ...this.agent } : undefined, ...this.service };
   }
 }

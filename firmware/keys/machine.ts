@@ -18,6 +18,8 @@ import type { Message } from '../signalling/messages.ts';
 import { SYSTEM, type LinkEvent, type LinkReply, type ServiceLayout, type ServiceNotice, type ServiceSubscribe, type SigPush } from '../service/events.ts';
 import { blfLamps } from './blf.ts';
 import { applyLayout, type KeyView } from './layout.ts';
+import { agentKeysOf, featureLampWrites } from '../acd/agent-keys.ts';
+import type { AcdKeys, KeysFeature } from '../acd/acd-types.ts';
 
 export interface KeysInput {
   programmableKeys: number;
@@ -45,18 +47,27 @@ export interface LineAppearance {
   /** The visible key that shows it; undefined when it is hidden (beyond the model's keys). */
   key?: string;
 }
+/** Keys -> calls: where the Message key calls (the user's voicemail; '' with nobody logged in). */
+export interface CallsVoicemail {
+  type: 'calls.voicemail';
+  dn: string;
+}
+/** The fixed Message key's lamp: lit while the user logged in here has messages waiting. */
+export const MESSAGE_LAMP = 'message';
 /** Keys -> calls: the set's line appearances changed (a layout applied or dropped). */
 export interface CallsLines {
   type: 'calls.lines';
   lines: LineAppearance[];
 }
-export type KeysEvent = SigPush | LinkReply | ServiceNotice | { type: 'keys.user-in' } | { type: 'keys.user-out' } | KeysLine;
+export type KeysEvent = SigPush | LinkReply | ServiceNotice | { type: 'keys.user-in' } | { type: 'keys.user-out' } | KeysLine | KeysFeature;
 
 /** What the scenario runner and the panel read: the keys shown, with their labels. */
 export interface KeysView {
   keys: { id: string; label: string; type: string; dn: string }[];
   hiddenLines: string[];
   pkmEnabled: boolean;
+  /** Voice messages waiting for the user logged in here (the Message lamp is lit while > 0). */
+  messages: number;
 }
 
 interface KeysContext {
@@ -74,6 +85,10 @@ interface KeysContext {
   layoutCrc: number;
   /** What lights each line key now, by the calls owner's id: the key and the lamp it asks for. */
   lineLamps: Record<string, { key: string; state: LineLamp }>;
+  /** Messages waiting for the user here (message-waiting). */
+  messages: number;
+  /** The lamp the ACD owner asked for each agent feature (keys.feature): its keys show it, in any layout. */
+  featureLamps: Record<string, string>;
   seq: number;
 }
 
@@ -138,6 +153,7 @@ const effects = setup({
     // a block with no transfer under way (a late retransmission) is not a download
     layoutBlock: ({ context, event }) => pushOf(event)?.type === 'key-layout-block' && context.download !== undefined,
     blfState: ({ event }) => pushOf(event)?.type === 'blf-state',
+    messageWaiting: ({ event }) => pushOf(event)?.type === 'message-waiting',
     layoutComplete: ({ context }) => context.download !== undefined && isComplete(context.download),
   },
   actions: {
@@ -148,7 +164,9 @@ const effects = setup({
     trace: (_, _params: { message: string }) => {},
     toLink: sendTo(({ system }) => system.get(SYSTEM.link), (_, e: LinkEvent) => e),
     toService: sendTo(({ system }) => system.get(SYSTEM.service), (_, e: ServiceSubscribe | ServiceLayout) => e),
-    toCalls: sendTo(({ system }) => system.get(SYSTEM.calls), (_, e: CallsLines) => e),
+    toCalls: sendTo(({ system }) => system.get(SYSTEM.calls), (_, e: CallsLines | CallsVoicemail) => e),
+    /** The agent keys shown now, for the ACD owner (its layer takes them). */
+    toAcd: sendTo(({ system }) => system.get(SYSTEM.acd), (_, e: AcdKeys) => e),
   },
 });
 
@@ -199,6 +217,19 @@ const composite = effects.extend({
       const m = pushOf(event);
       if (m?.type === 'blf-state') writeLamps(enqueue, context, blfLamps(context.keys, m.dn, m.state));
     }),
+    showMessages: effects.enqueueActions(({ event, context, enqueue }) => {
+      const m = pushOf(event);
+      if (m?.type !== 'message-waiting') return;
+      writeLamps(enqueue, context, [{ key: MESSAGE_LAMP, cadence: m.count > 0 ? 'on' : 'off' }]);
+      enqueue.assign({ messages: m.count });
+      enqueue({ type: 'toCalls', params: { type: 'calls.voicemail', dn: m.voicemailDn } });
+    }),
+    /** The user's mailbox leaves with the user. */
+    dropMessages: effects.enqueueActions(({ context, enqueue }) => {
+      writeLamps(enqueue, context, off(context.lit[MESSAGE_LAMP] ? [MESSAGE_LAMP] : []));
+      enqueue.assign({ messages: 0 });
+      enqueue({ type: 'toCalls', params: { type: 'calls.voicemail', dn: '' } });
+    }),
     darkModules: effects.enqueueActions(({ context, enqueue }) => {
       // a hot desk user gets no key module: its lamps go dark while the user is here
       writeLamps(enqueue, context, off(Object.keys(context.lit).filter((k) => k.startsWith('pkm'))));
@@ -209,6 +240,7 @@ const composite = effects.extend({
       enqueue.assign({ keys: [], hiddenLines: [], blfDns: [], download: undefined, layoutCrc: 0 });
       enqueue({ type: 'toService', params: { type: 'service.layout', crc: 0 } });
       enqueue({ type: 'toCalls', params: { type: 'calls.lines', lines: [] } });
+      enqueue({ type: 'toAcd', params: { type: 'acd.keys', keys: [] } });
     }),
     applyDownload: effects.enqueueActions(({ context, self, enqueue }) => {
       const step = layoutStep(context);
@@ -221,10 +253,20 @@ const composite = effects.extend({
       enqueue.assign({ keys: step.keys, hiddenLines: step.hiddenLines, blfDns: step.blfDns, layoutCrc: crc });
       enqueue({ type: 'toService', params: { type: 'service.layout', crc } });
       enqueue({ type: 'toCalls', params: { type: 'calls.lines', lines: appearances(step.keys, step.hiddenLines) } });
+      enqueue({ type: 'toAcd', params: { type: 'acd.keys', keys: agentKeysOf(step.keys) } });
+      writeLamps(enqueue, { ...context, lit: withWrites(context.lit, off(step.dark)) }, featureLampWrites(step.keys, context.featureLamps));
     }),
     renewBlf: effects.enqueueActions(({ context, self, enqueue }) => {
       // a new controller knows nothing of what this set monitored on the old one
       if (context.blfDns.length > 0) subscribeBlf(enqueue, context, self, context.blfDns);
+    }),
+    /** The ACD owner's lamp for an agent feature (Make Busy lit while in Make Busy), on every key of it. */
+    lightFeature: effects.enqueueActions(({ context, event, enqueue }) => {
+      if (event.type !== 'keys.feature') return;
+      const featureLamps = { ...context.featureLamps, [event.feature]: event.cadence };
+      enqueue.assign({ featureLamps });
+      const keys = agentKeysOf(context.keys).filter((k) => k.feature === event.feature);
+      writeLamps(enqueue, context, keys.map((k) => ({ key: k.key, cadence: event.cadence })));
     }),
     lightLine: effects.enqueueActions(({ context, event, enqueue }) => {
       if (event.type !== 'keys.line') return;
@@ -245,6 +287,7 @@ const PUBLISH = {
     keys: context.keys.map((k) => ({ id: k.id, label: k.label, type: k.type, dn: k.dn })),
     hiddenLines: context.hiddenLines.map((k) => k.dn),
     pkmEnabled: context.pkmEnabled,
+    messages: context.messages,
   }),
 } as const;
 
@@ -261,6 +304,8 @@ export const keysMachine = composite.createMachine({
     lit: {},
     layoutCrc: 0,
     lineLamps: {},
+    featureLamps: {},
+    messages: 0,
     seq: 1,
   }),
   entry: ['subscribe', PUBLISH],
@@ -269,6 +314,7 @@ export const keysMachine = composite.createMachine({
     'service.registered': { actions: 'renewBlf' },
     'service.rehoming': { actions: 'cancelOwn' },
     'keys.line': { actions: 'lightLine' },
+    'keys.feature': { actions: 'lightFeature' },
   },
   states: {
     layout: {
@@ -291,7 +337,7 @@ export const keysMachine = composite.createMachine({
         },
         user: {
           on: {
-            'keys.user-out': { target: 'own', actions: ['dropLayout', assign({ pkmEnabled: true }), PUBLISH] },
+            'keys.user-out': { target: 'own', actions: ['dropLayout', 'dropMessages', assign({ pkmEnabled: true }), PUBLISH] },
           },
         },
       },
@@ -305,6 +351,7 @@ export const keysMachine = composite.createMachine({
           { guard: 'layoutBegin', target: '.receiving', actions: 'startDownload' },
           { guard: 'layoutBlock', target: '.check', actions: 'takeBlock' },
           { guard: 'blfState', actions: 'showBlf' },
+          { guard: 'messageWaiting', actions: ['showMessages', PUBLISH] },
         ],
       },
       states: {

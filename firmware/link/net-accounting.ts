@@ -39,9 +39,9 @@ export class NetAccounting {
     private readonly traceFrames: boolean,
   ) {}
 
-  /** `describe` runs only when frames are traced: benchmarks pay nothing for summaries. */
+  /** `describe` runs only when frames are traced and someone reads the trace: a fleet pays nothing for summaries. */
   traceFrame(dir: 'tx' | 'rx', describe: () => FrameSummary, bytes: number): void {
-    if (!this.tracer || !this.traceFrames) return;
+    if (!this.tracer || !this.traceFrames || this.tracer.wants?.('frame') === false) return;
     const s = describe();
     this.tracer.record({ kind: 'frame', dir, proto: s.proto, summary: s.summary, bytes });
   }

@@ -1,5 +1,6 @@
 // The phone's (and the router's) network stack on one serial link: SLIP + FCS framing, Ethernet with
-// an optional 802.1Q tag, ARP, IPv4 and UDP. Bad input of any kind is counted by reason and traced,
+// an optional 802.1Q tag, ARP, IPv4 and UDP. On a frame link (frame-link.ts: whole frames in memory)
+// there is no SLIP and no FCS; everything from Ethernet up is the same. Bad input of any kind is counted by reason and traced,
 // never delivered and never thrown; the leading END of every frame resynchronizes after garbage.
 // This file wires the layers together and holds the addressing state; the port table (udp-ports.ts),
 // the counters and trace (net-accounting.ts), the ARP rules (arp-policy.ts), the 802.1Q rules
@@ -23,6 +24,7 @@ import {
   type VlanTag,
 } from './ethernet.ts';
 import { appendFcs, checkFcs, FCS_LEN } from './frame.ts';
+import { isFrameLink } from './frame-link.ts';
 import { NetAccounting, type NetCounters } from './net-accounting.ts';
 import { NeighborCache } from './neighbors.ts';
 import { DEFAULT_MAX_FRAME, type NetStackOptions } from './stack-options.ts';
@@ -52,7 +54,9 @@ export class NetStack {
   private readonly describeUdp: DescribeUdp | undefined;
   private readonly accounting: NetAccounting;
   private readonly ports: UdpPorts;
-  private readonly decoder: SlipDecoder;
+  /** Undefined on a frame link: nothing to unframe. */
+  private readonly decoder: SlipDecoder | undefined;
+  private readonly framed: boolean;
   private readonly neighbors = new NeighborCache();
   private readonly vlans: VlanPolicy;
   private readonly resolver: ArpResolver<Outgoing>;
@@ -87,14 +91,26 @@ export class NetStack {
         for (let i = 0; i < items.length; i++) this.drop('arp-timeout');
       },
     });
-    this.decoder = new SlipDecoder(this.maxFrame + FCS_LEN, {
+    this.framed = isFrameLink(this.link);
+    if (this.framed) {
+      this.link.onData((frame) => {
+        if (this.closed) return;
+        this.counters.rxBytes += frame.length;
+        if (frame.length > this.maxFrame) return this.drop('slip-oversize');
+        if (frame.length < ETH_HEADER_LEN) return this.drop('short-frame');
+        this.receiveEthernet(frame);
+      });
+      return;
+    }
+    const decoder = new SlipDecoder(this.maxFrame + FCS_LEN, {
       frame: (bytes) => this.receiveFrame(bytes),
       drop: (reason) => this.drop(reason),
     });
+    this.decoder = decoder;
     this.link.onData((bytes) => {
       if (this.closed) return;
       this.counters.rxBytes += bytes.length;
-      this.decoder.push(bytes);
+      decoder.push(bytes);
     });
   }
 
@@ -171,7 +187,11 @@ export class NetStack {
   private receiveFrame(bytes: Uint8Array): void {
     const checked = checkFcs(bytes);
     if (!checked.ok) return this.drop(checked.reason);
-    const frame = checked.value;
+    this.receiveEthernet(checked.value);
+  }
+
+  /** A whole Ethernet frame, without FCS (checked already, or a frame link has none). */
+  private receiveEthernet(frame: Uint8Array): void {
     this.counters.rxFrames++;
     this.tap?.('rx', frame);
     const eth = decodeEthernet(frame);
@@ -242,7 +262,7 @@ export class NetStack {
   private transmitArp(p: ArpPacket, dst: string, vlan: VlanTag | undefined): void {
     if (this.closed) return;
     const frame = encodeEthernet({ dst, src: this.mac, vlan, etherType: ETHERTYPE_ARP, payload: encodeArp(p) });
-    this.emit(appendFcs(frame), frame.length, () => withVlan(summarizeArp(p), vlan));
+    this.emit(this.framed ? frame : appendFcs(frame), frame.length, () => withVlan(summarizeArp(p), vlan));
   }
 
   /** The hot path: the whole frame is built in one buffer (udp-frame.ts). */
@@ -251,18 +271,25 @@ export class NetStack {
     const vlan = this.vlans.forDatagram(out.vlan, dstMac);
     const frameLength = udpFrameLength(vlan, out.payload.length);
     if (frameLength > this.maxFrame) return this.drop('tx-oversize');
-    this.emit(buildUdpFrame(out, this.mac, dstMac, vlan, frameLength), frameLength, () => {
+    this.emit(buildUdpFrame(out, this.mac, dstMac, vlan, frameLength, !this.framed), frameLength, () => {
       const d: Datagram = { srcIp: out.srcIp, srcPort: out.srcPort, dstIp: out.dstIp, dstPort: out.dstPort, payload: out.payload, srcMac: this.mac };
       if (vlan) d.vlan = vlan;
       return withVlan(summarizeUdp(d, this.describeUdp), vlan);
     });
   }
 
-  /** `withFcs` is the frame followed by its FCS. */
+  /** `withFcs` is the frame followed by its FCS (on a frame link, whatever follows the frame is not sent). */
   private emit(withFcs: Uint8Array, frameLength: number, describe: () => FrameSummary): void {
     if (frameLength > this.maxFrame) return this.drop('tx-oversize');
-    this.tap?.('tx', withFcs.subarray(0, frameLength));
+    const frame = withFcs.subarray(0, frameLength);
+    this.tap?.('tx', frame);
     this.traceFrame('tx', describe, frameLength);
+    if (this.framed) {
+      this.counters.txFrames++;
+      this.counters.txBytes += frameLength;
+      this.link.write(frame);
+      return;
+    }
     const wire = slipEncode(withFcs);
     this.counters.txFrames++;
     this.counters.txBytes += wire.length;

@@ -29,14 +29,18 @@ export function udpFrameLength(vlan: VlanTag | undefined, payloadLength: number)
   return ethernetHeaderLength(vlan) + IPV4_HEADER_LEN + UDP_HEADER_LEN + payloadLength;
 }
 
-/** The frame followed by its FCS; `frameLength` is udpFrameLength's answer for the same datagram. */
-export function buildUdpFrame(out: Outgoing, src: string, dst: string, vlan: VlanTag | undefined, frameLength: number): Buffer {
+/**
+ * The frame followed by its FCS; `frameLength` is udpFrameLength's answer for the same datagram.
+ * `fcs: false` (a frame link): the frame alone, in an array of its own, since the receiver keeps it
+ * (a view into Node's shared pool would pin a whole pool slab for as long as any datagram is kept).
+ */
+export function buildUdpFrame(out: Outgoing, src: string, dst: string, vlan: VlanTag | undefined, frameLength: number, fcs = true): Buffer {
   const eth = ethernetHeaderLength(vlan);
-  const buf = Buffer.allocUnsafe(frameLength + FCS_LEN);
+  const buf = fcs ? Buffer.allocUnsafe(frameLength + FCS_LEN) : Buffer.allocUnsafeSlow(frameLength);
   writeEthernetHeader(buf, { dst, src, vlan, etherType: ETHERTYPE_IPV4 });
   const udpLength = writeUdp(buf, eth + IPV4_HEADER_LEN, out.srcIp, out.dstIp, out);
   writeIpv4Header(buf, eth, { src: out.srcIp, dst: out.dstIp, protocol: IPPROTO_UDP, id: out.id }, udpLength);
-  writeFcs(buf, frameLength);
+  if (fcs) writeFcs(buf, frameLength);
   return buf;
 }
 

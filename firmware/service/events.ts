@@ -14,7 +14,7 @@ import type { Peer } from './peers.ts';
 import type { DialPlan, RegisterMode } from './registration.ts';
 
 /** What a push from the controller is about; each topic has its own subscribers. */
-export type Topic = 'service' | 'session' | 'keys' | 'lamps' | 'calls';
+export type Topic = 'service' | 'session' | 'keys' | 'lamps' | 'calls' | 'acd';
 
 const TOPICS: { readonly [K in MessageType]?: Topic } = {
   redirect: 'service',
@@ -22,6 +22,7 @@ const TOPICS: { readonly [K in MessageType]?: Topic } = {
   'key-layout-begin': 'keys',
   'key-layout-block': 'keys',
   'blf-state': 'lamps',
+  'message-waiting': 'lamps',
   'call-setup': 'calls',
   'call-alerting': 'calls',
   'call-connect': 'calls',
@@ -31,6 +32,7 @@ const TOPICS: { readonly [K in MessageType]?: Topic } = {
   'call-conference': 'calls',
   'call-release': 'calls',
   'line-status': 'calls',
+  'agent-state': 'acd',
 };
 
 /** The topic of a controller push, undefined for messages the controller never pushes. */
@@ -99,6 +101,8 @@ export interface ServiceRegistered {
   controllerId: string;
   /** Where Alarm calls and when a dialled number is complete, as this controller says. */
   dialPlan: DialPlan;
+  /** The set's own DN ("" none): configured, or given by Automatic DN Selection; left out, unchanged. */
+  dn?: string;
 }
 /** Registered and the service's own screens are done: the session takes the screen. */
 export interface ServiceInService {
@@ -140,4 +144,5 @@ export const SYSTEM = {
   session: 'session',
   keys: 'keys',
   calls: 'calls',
+  acd: 'acd',
 } as const;

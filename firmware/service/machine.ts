@@ -10,6 +10,8 @@
 //        ^                            |  redirect / no answer -> rehome          |  heartbeat: waiting -> beating
 //        |                            |  try-later / refused  -> registerRetry   |    3 misses -> failingOver
 //        |                            |  other firmware       -> upgrading (asks the phone to reboot)
+//        |                            |  dn-required          -> codeEntry --# / OK--> registering (the code as dn)
+//        |                            |  no-dn                -> noDn ("No DN Available") --10 s--> registering
 //        +--------- failingOver (Resiliency 1/3, 1 s) <---------------------------+  health: (on a secondary)
 //                                                                                    waiting -> checking
 //   screens (in registered): comms ("Waiting for COMMS...", 1 s) | resilient (Resiliency 3/3, 1 s) -> done
@@ -17,7 +19,7 @@ import { assign, enqueueActions } from 'xstate';
 import { SIGNALLING_PORT } from '../signalling/messages.ts';
 import { SYSTEM } from './events.ts';
 import { toPeers } from './peers.ts';
-import { DEFAULT_HEARTBEAT_MS, WAITING_FOR_ACK, WAITING_FOR_COMMS, announceScreen } from './registration.ts';
+import { DEFAULT_HEARTBEAT_MS, NO_DN_AVAILABLE, WAITING_FOR_ACK, WAITING_FOR_COMMS, announceScreen } from './registration.ts';
 import { HEALTH_CHECK_MS, MISSED_HEARTBEATS_LIMIT, nextServer, resiliencyScreen } from './resilience.ts';
 import { outcome, service, upgradeReason, type ServiceContext, type ServiceView } from './service-setup.ts';
 
@@ -45,6 +47,7 @@ export const serviceMachine = service.createMachine({
       model: input.model,
       firmwareVersion: input.firmwareVersion,
       dn: input.dn ?? '',
+      code: '',
       mode: 'boot',
       redirectHops: 0,
       failedOver: false,
@@ -122,6 +125,9 @@ export const serviceMachine = service.createMachine({
                 ],
               },
               { guard: 'registerUpgrade', target: '#service.upgrading' },
+              // Automatic DN Selection: the controller asks this set with no DN for the Set Registration code
+              { guard: 'registerDnRequired', target: '#service.codeEntry', actions: 'clearCode' },
+              { guard: 'registerNoDn', target: '#service.noDn', actions: 'clearCode' },
               { guard: 'registerTryLater', target: '#service.registerRetry' },
               { guard: 'registerAnswered', target: '#service.registerRetry', actions: 'nextServer' },
             ],
@@ -140,6 +146,22 @@ export const serviceMachine = service.createMachine({
     /** Passes straight back into registering, so each attempt starts afresh (timers, display). */
     rehome: { always: 'registering' },
     registerRetry: { after: { retry: 'registering' } },
+    /** `Set Registration` / `Enter Code:`: digits, Cancel clears, `#` or OK registers with the code. */
+    codeEntry: {
+      entry: [{ type: 'trace', params: { message: 'controller asks for the Set Registration Access Code' } }, 'showCodeEntry'],
+      on: {
+        key: [
+          { guard: 'sendsCode', target: 'registering' },
+          { guard: 'codeDigit', actions: ['keyCodeDigit', 'showCodeEntry'] },
+          { guard: 'clearsCode', actions: ['clearCode', 'showCodeEntry'] },
+        ],
+      },
+    },
+    /** The hunt found no free DN: the set says so, and asks again (a fresh register, a fresh prompt). */
+    noDn: {
+      entry: [{ type: 'trace', params: { message: 'no DN available for this set' } }, { type: 'showBoot', params: [NO_DN_AVAILABLE] }],
+      after: { retry: 'registering' },
+    },
     failingOver: {
       entry: [
         'cancelOwn',
@@ -154,7 +176,7 @@ export const serviceMachine = service.createMachine({
     upgrading: { entry: ['logoutBeforeUpgrade', { type: 'trace', params: ({ context }) => ({ message: upgradeReason(context) }) }, 'reboot'] },
     registered: {
       type: 'parallel',
-      entry: ['confirmOnce', PUBLISH, { type: 'tell', params: ({ context }) => ({ type: 'service.registered', mode: context.mode, controllerId: context.controllerId, dialPlan: context.dialPlan }) }],
+      entry: ['confirmOnce', PUBLISH, { type: 'tell', params: ({ context }) => ({ type: 'service.registered', mode: context.mode, controllerId: context.controllerId, dialPlan: context.dialPlan, dn: context.dn }) }],
       on: {
         'sig.push': {
           guard: 'redirectPush',

@@ -12,6 +12,7 @@ import {
   MAX_REDIRECT_HOPS,
   REGISTER_RETRY_MS,
   classifyRegisterAnswer,
+  codeEntryScreen,
   registerMessage,
   type RegisterMode,
   type RegisterOutcome,
@@ -46,7 +47,10 @@ export interface ServiceContext {
   mac: string;
   model: string;
   firmwareVersion: string;
+  /** The set's own DN: the configured one, or the one Automatic DN Selection gave it (this power cycle). */
   dn: string;
+  /** The Set Registration Access Code keyed at the prompt: the next register carries it instead of `dn`. */
+  code: string;
   mode: RegisterMode;
   redirectHops: number;
   /** On a secondary because the primary stopped answering: health-check the primary, fail back. */
@@ -72,7 +76,14 @@ export interface ServiceContext {
   expect: Record<RequestKind, string>;
 }
 
-export type ServiceEvent = LinkReply | SigPush | ServiceRequest;
+/** A key the display routes here while the code prompt (on the boot layer) takes it. */
+export type ServiceKey = { type: 'key'; key: string };
+
+export type ServiceEvent = LinkReply | SigPush | ServiceRequest | ServiceKey;
+
+/** The longest Set Registration Access Code the prompt takes (a DN's length, config-schema.ts). */
+export const MAX_CODE_DIGITS = 10;
+const keyOf = (event: ServiceEvent) => (event.type === 'key' ? event.key : '');
 
 /** The view the board publishes for the scenario runner and the panel. */
 export interface ServiceView {
@@ -127,6 +138,12 @@ export const service = setup({
       return o?.kind === 'retry' && o.sameServer;
     },
     registerAnswered: ({ context, event }) => answerTo(context, event, 'register') !== undefined,
+    registerDnRequired: ({ context, event }) => outcome(context, event)?.kind === 'dn-required',
+    registerNoDn: ({ context, event }) => outcome(context, event)?.kind === 'no-dn',
+    /** `#` or OK sends what was keyed at the code prompt (nothing keyed: nothing to send). */
+    sendsCode: ({ context, event }) => (keyOf(event) === '#' || keyOf(event) === 'ok') && context.code !== '',
+    codeDigit: ({ context, event }) => /^[0-9]$/.test(keyOf(event)) && context.code.length < MAX_CODE_DIGITS,
+    clearsCode: ({ event }) => keyOf(event) === 'cancel',
     registerUnanswered: ({ context, event }) => failedFor(context, event, 'register'),
     heartbeatAnswered: ({ context, event }) => answerTo(context, event, 'heartbeat') !== undefined,
     heartbeatMissed: ({ context, event }) => failedFor(context, event, 'heartbeat'),
@@ -153,6 +170,13 @@ export const service = setup({
       ({ system }) => system.get(SYSTEM.display),
       (_, rows: string[]) => ({ type: 'display.show' as const, layer: 'boot' as const, rows }),
     ),
+    /** The code prompt, on the service's own (boot) layer: it takes the keypad, OK and Cancel. */
+    showCodeEntry: sendTo(
+      ({ system }) => system.get(SYSTEM.display),
+      ({ context, self }) => ({ type: 'display.show' as const, layer: 'boot' as const, rows: codeEntryScreen(context.code), takes: ['dial', 'ok', 'cancel'], owner: self }),
+    ),
+    keyCodeDigit: assign({ code: ({ context, event }) => context.code + keyOf(event) }),
+    clearCode: assign({ code: '' }),
     aim: sendTo('link', ({ context }): LinkEvent => ({ type: 'sig.aim', server: context.server })),
     cancelOwn: sendTo('link', ({ self }): LinkEvent => ({ type: 'sig.cancel', owner: self })),
     /** Redirects the controller pushes are this machine's to follow. */
@@ -166,7 +190,7 @@ export const service = setup({
           mac: context.mac,
           model: context.model,
           firmwareVersion: context.firmwareVersion,
-          dn: context.dn,
+          dn: context.code !== '' ? context.code : context.dn,
           hotdeskExt: context.userExt,
           sessionToken: context.userToken ? Uint8Array.from(Buffer.from(context.userToken, 'hex')) : undefined,
           layoutCrc: context.layoutCrc,
@@ -194,6 +218,9 @@ export const service = setup({
         healthCheckMs: o.healthCheckMs,
         controllerId: o.controllerId,
         dialPlan: o.dialPlan,
+        // the DN the controller chose for the code is the set's own from now on (until power is lost)
+        dn: o.dn !== '' ? o.dn : context.dn,
+        code: '',
         missed: 0,
         redirectHops: 0,
         // on a secondary for any reason but a redirect (the user's home): watch for the primary's return

@@ -8,7 +8,9 @@ import { enumOf, fixedBytes, ipv4, str } from './wire-fields.ts';
 export const NONCE_BYTES = 16;
 export const HMAC_BYTES = 32;
 
-export const LOGIN_CODES = ['ok', 'wrong-pin', 'locked', 'unknown-ext', 'not-hotdesk-user', 'redirect'] as const;
+// acd-not-supported: an ACD agent ID on a 5604/5607/5614 (no hot desk ACD agents there); set-in-use: an agent
+// login on a set someone is logged in on, or any login on a set an agent is logged in on (no log-over)
+export const LOGIN_CODES = ['ok', 'wrong-pin', 'locked', 'unknown-ext', 'not-hotdesk-user', 'redirect', 'not-accepted', 'acd-not-supported', 'set-in-use'] as const;
 export type LoginCode = (typeof LOGIN_CODES)[number];
 
 export interface LoginBegin {

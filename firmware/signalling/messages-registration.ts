@@ -9,7 +9,12 @@ import { bool, enumOf, fixedBytes, ipv4, mac, str } from './wire-fields.ts';
 /** The cluster's proof that a user logged in on a set: a secondary restores the user only with it. */
 export const SESSION_TOKEN_BYTES = 16;
 
-export const REGISTER_RESULTS = ['ok', 'refused', 'try-later'] as const;
+/**
+ * `dn-required`: a set with no DN where the controller does Automatic DN Selection: it asks for the
+ * Set Registration Access Code and registers again with it in `dn`. `no-dn`: the code was right but the
+ * hunt found no free DN in the range (the set shows `No DN Available`).
+ */
+export const REGISTER_RESULTS = ['ok', 'refused', 'try-later', 'dn-required', 'no-dn'] as const;
 export type RegisterResult = (typeof REGISTER_RESULTS)[number];
 
 export const REDIRECT_REASONS = ['home-elsewhere', 'fail-over', 'fail-back', 'maintenance'] as const;
@@ -37,9 +42,10 @@ export interface RegisterAck {
   healthCheckSeconds: number; // on a secondary: how often the phone asks its primary `health-check` (fail-back)
   serverTimeMs: number; // the controller's clock, ms since the Unix epoch
   controllerId: string;
-  firmwareVersion: string; // the load the controller expects; a phone running another one upgrades
+  firmwareVersion: string; // the load the controller expects; a re-homing phone running an older one upgrades
   alarmDn: string; // where a handset's Alarm key calls (the controller's alarm destination)
   dialDigits: number; // u8: a dialled extension is complete at this many digits (0: at # or a pause)
+  dn: string; // the DN the set is registered with: its own, or the one Automatic DN Selection chose ("" none)
 }
 
 /** Phone -> controller every `heartbeatSeconds`; missed answers trigger fail-over. */
@@ -91,6 +97,7 @@ export const registrationBodies: BodyTable<RegistrationMessage> = {
     str('firmwareVersion'),
     str('alarmDn'),
     u8('dialDigits'),
+    str('dn'),
   ]),
   heartbeat: body(0x03, [str('hotdeskExt')]),
   'heartbeat-ack': body(0x04, [u48be('serverTimeMs')]),

@@ -4,6 +4,8 @@
 // never throws: a bad datagram comes back as a typed reason for the drop counters.
 import { struct, u16be, u32be, u8 } from 'buffer-layout';
 import type { BodySpec, BodyTable } from './body-spec.ts';
+import { acdBodies } from './messages-acd.ts';
+import type { AcdMessage } from './messages-acd.ts';
 import { blfBodies } from './messages-blf.ts';
 import type { BlfMessage } from './messages-blf.ts';
 import { callBodies } from './messages-call.ts';
@@ -18,6 +20,8 @@ import { registrationBodies } from './messages-registration.ts';
 import { sessionBodies } from './messages-session.ts';
 import type { SessionMessage } from './messages-session.ts';
 import type { RegistrationMessage } from './messages-registration.ts';
+import { voicemailBodies } from './messages-voicemail.ts';
+import type { VoicemailMessage } from './messages-voicemail.ts';
 import { WireError } from './wire-fields.ts';
 import type { DecodeFailure } from './wire-fields.ts';
 
@@ -37,7 +41,11 @@ export type { KeyExchange, KeyExchangeAck, KxResult } from './messages-session.t
 export { LINE_STATUSES, RELEASE_CAUSES, RING_TYPES } from './messages-call.ts';
 export type { CallAlerting, CallConference, CallConnect, CallHold, CallMessage, CallRelease, CallResume, CallSetup, CallTransfer, LineStatus, LineStatusState, ReleaseCause, RingType } from './messages-call.ts';
 
-export type Message = RegistrationMessage | SessionMessage | LoginMessage | KeyLayoutMessage | LogoutMessage | BlfMessage | CallMessage;
+export type { MessageWaiting } from './messages-voicemail.ts';
+export { AGENT_ACTIONS, AGENT_STATES } from './messages-acd.ts';
+export type { AgentAction, AgentRequest, AgentState, AgentStateName } from './messages-acd.ts';
+
+export type Message = RegistrationMessage | SessionMessage | LoginMessage | KeyLayoutMessage | LogoutMessage | BlfMessage | CallMessage | VoicemailMessage | AcdMessage;
 export type MessageType = Message['type'];
 export type MessageOf<K extends MessageType> = Extract<Message, { type: K }>;
 
@@ -82,7 +90,12 @@ const BODIES: BodyTable<Message> = {
   ...logoutBodies,
   ...blfBodies,
   ...callBodies,
+  ...voicemailBodies,
+  ...acdBodies,
 };
+
+/** Every message's body table, for tools that describe the wire (the protocol doc, the dissector). */
+export const BODY_SPECS: Readonly<BodyTable<Message>> = BODIES;
 
 const BY_CODE = new Map<number, { type: MessageType; spec: BodySpec }>();
 for (const [type, spec] of Object.entries(BODIES) as [MessageType, BodySpec][]) {
@@ -111,6 +124,7 @@ export const TYPED_ANSWERS: { readonly [K in MessageType]?: readonly MessageType
   'login-begin': ['login-challenge', 'login-result'], // login-result when the ext cannot log in at all
   login: ['login-result'],
   'logout-request': ['logout-notice', 'logout-refused'],
+  'agent-request': ['agent-state'],
 };
 
 // Every body field writes all of its bytes, so reusing one scratch buffer leaks nothing between messages.

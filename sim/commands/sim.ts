@@ -1,6 +1,5 @@
 // `hotdesk sim`, `hotdesk phone` and `hotdesk controller`: build a world and run it, for a while
 // (`--for`) or until interrupted, with trace, capture and the panel as asked.
-import { parseDuration } from '../duration.ts';
 import { parseLinkSpec, type LinkSpec } from '../link-spec.ts';
 import { World } from '../world.ts';
 import { RealClock } from '../real-clock.ts';
@@ -9,9 +8,13 @@ import { settleIo } from '../wire/settle.ts';
 import { loadProfile } from '../profiles.ts';
 import { TerminalPanel } from '../panel/terminal.ts';
 import { LogPanel } from '../panel/log-panel.ts';
-import { requireString, UsageError } from './usage.ts';
-import { loadControllerConfig } from '../controller/config.ts';
+import { durationOption, requireString, UsageError } from './usage.ts';
+import { loadWorldFile, worldBuildOptions } from '../scenario/world-file.ts';
+import { openControlSocket } from '../control/server.ts';
 import { PORT_GIVE_UP_MS, type PortRecovery } from '../wire/reopening-link.ts';
+import { TraceWriter, type StampedRecord, type TraceSink } from '../trace.ts';
+import { openWebPanel, type WebPanel } from '../web/web-panel.ts';
+import { webOption, type WebSpec } from '../web/web-option.ts';
 
 /** Exit code of a command whose port is gone for good (docs/design.md "CLI": 3, the environment). */
 export const EXIT_ENVIRONMENT = 3;
@@ -23,14 +26,12 @@ interface RunOptions {
   link: LinkSpec;
   ends: 'both' | 'phone' | 'controller';
   values: Record<string, unknown>;
-}
-
-export function durationOption(values: Record<string, unknown>, name: string): number | undefined {
-  const v = values[name];
-  if (v === undefined) return undefined;
-  const ms = parseDuration(String(v));
-  if (ms === undefined) throw new UsageError(`--${name} takes a duration like 30s, 5m or 1h (got "${v}")`);
-  return ms;
+  /** `sim --web`: the web panel of every phone, besides (or, with --headless, instead of) the terminal's. */
+  web?: WebSpec;
+  /** Every trace record from the start (`hotdesk controller` turns some into lines on stdout). */
+  onRecord?: TraceSink;
+  /** Once the world is built and its ports are open (`hotdesk controller` says where it listens). */
+  onStart?: (world: World) => void;
 }
 
 export function seedOption(values: Record<string, unknown>): number {
@@ -68,9 +69,16 @@ async function runWorld(o: RunOptions): Promise<number> {
   const headless = !!o.values.headless || o.ends === 'controller';
   // A person at a terminal gets the interactive panel, in real time; piped output gets one line per display.
   const interactive = !headless && !!process.stdout.isTTY && !!process.stdin.isTTY;
-  const realtime = o.link.kind !== 'mock' || !!o.values.realtime || interactive || forMs === undefined;
+  // a web panel is watched by a person too: it runs in real time
+  const realtime = o.link.kind !== 'mock' || !!o.values.realtime || interactive || forMs === undefined || !!o.web;
   const clock = realtime ? new RealClock() : new VirtualClock(settleIo);
-  const profile = loadProfile(o.profile);
+  // `--config`: the controller's world, or a world file that also names the phones (world-file.ts)
+  const worldFile = typeof o.values.config === 'string' ? loadWorldFile(o.values.config) : undefined;
+  const profileId = o.values.profile === undefined && worldFile?.profile !== undefined && o.ends !== 'controller' ? worldFile.profile : o.profile;
+  const profile = loadProfile(profileId);
+  // opened first: a port that is taken ends the command (exit 3) before anything runs
+  const web: WebPanel | undefined = o.web ? await openWebPanel({ clock, realtime, ...o.web }) : undefined;
+  if (web) process.stdout.write(`web panel: ${web.url}\n`);
   let stopped = false;
   const stop = () => (stopped = true);
   let gone: Error | undefined; // the first port that did not come back
@@ -81,7 +89,7 @@ async function runWorld(o: RunOptions): Promise<number> {
   let world: World | undefined;
   const terminal = interactive
     ? new TerminalPanel({
-        title: `hotdesk: ${profile.name} (${o.link.kind} link; q quits)`,
+        title: `hotdesk: ${profile.name} (${o.link.kind} link; q quits)${web ? `  web panel: ${web.url}` : ''}`,
         columns: profile.display.columns,
         rows: profile.display.rows,
         cadences: profile.cadences,
@@ -91,20 +99,45 @@ async function runWorld(o: RunOptions): Promise<number> {
       })
     : undefined;
   const panel = terminal ?? (headless ? undefined : new LogPanel(() => clock.now()));
+  // the web panel's log is the trace, from the first record on
+  const trace = web || o.onRecord ? new TraceWriter(clock) : undefined;
+  if (web) trace?.addSink(web.board.traceSink);
+  if (o.onRecord) trace?.addSink(o.onRecord);
   world = await World.build({
-    profile: o.profile,
+    profile: profileId,
     link,
     clock,
     ends: o.ends,
     panel,
+    trace,
+    panelFor: web?.board.panelFor,
     seed: seedOption(o.values),
-    config: typeof o.values.config === 'string' ? loadControllerConfig(o.values.config) : undefined,
+    ...worldBuildOptions(worldFile, { ends: o.ends, link: o.link.kind, seedGiven: o.values.seed !== undefined }),
     flashPath: o.values.flash as string | undefined,
     tracePath: o.values.trace as string | undefined,
     pcapPath: o.values.pcap as string | undefined,
     baud: baudOption(o.values),
     traceLamps: !!o.values['trace-lamps'],
+  }).catch(async (err) => {
+    await web?.close();
+    throw err;
   });
+  web?.attach(world);
+  // `hotdesk admin` and `hotdesk run --control` reach the controller here (sim/control)
+  const built = world;
+  const control = await openControlSocket(built, o.values.control as string | undefined).catch(async (err) => {
+    await built.close();
+    await web?.close();
+    throw err;
+  });
+  if (control) process.stdout.write(`control socket: ${control.path}\n`);
+  o.onStart?.(world);
+  if (o.ends === 'both' && world.config.users.length === 0 && !headless) {
+    // without users every login ends in "Unknown Extension": say why, and where the demo users are
+    const note = 'the controller has no hot desk users, so a login ends in "Unknown Extension": npm start (or --config examples/demo.yaml) has demo users';
+    if (terminal) terminal.say(note);
+    else process.stderr.write(`hotdesk ${o.name}: ${note}\n`);
+  }
   terminal?.start();
   process.once('SIGINT', stop);
   process.once('SIGTERM', stop);
@@ -118,6 +151,8 @@ async function runWorld(o: RunOptions): Promise<number> {
     terminal?.stop();
     process.off('SIGINT', stop);
     process.off('SIGTERM', stop);
+    await control?.close();
+    await web?.close();
     await world.close();
   }
   if (gone) {
@@ -127,8 +162,9 @@ async function runWorld(o: RunOptions): Promise<number> {
   return 0;
 }
 
-export async function commandSim(values: Record<string, unknown>): Promise<number> {
-  return runWorld({ name: 'sim', profile: String(values.profile ?? '5340'), link: parseLinkSpec(values.link as string | undefined), ends: 'both', values });
+export async function commandSim(values: Record<string, unknown>, positionals: string[] = []): Promise<number> {
+  const web = webOption(values, positionals);
+  return runWorld({ name: 'sim', profile: String(values.profile ?? '5340'), link: parseLinkSpec(values.link as string | undefined), ends: 'both', values, web });
 }
 
 export async function commandPhone(values: Record<string, unknown>): Promise<number> {
@@ -136,7 +172,46 @@ export async function commandPhone(values: Record<string, unknown>): Promise<num
   return runWorld({ name: 'phone', profile: String(values.profile ?? '5340'), link: { kind: 'port', phone: port }, ends: 'phone', values });
 }
 
+/**
+ * `hotdesk controller` says where it listens, then one line per phone that registers and per login or
+ * logout (from the call server's trace: the same words a trace file has, never a PIN), on stdout.
+ */
 export async function commandController(values: Record<string, unknown>): Promise<number> {
   const port = requireString(values, 'port');
-  return runWorld({ name: 'controller', profile: String(values.profile ?? '5340'), link: { kind: 'port', phone: port }, ends: 'controller', values });
+  const say = (line: string) => process.stdout.write(`hotdesk controller: ${line}\n`);
+  return runWorld({
+    name: 'controller',
+    profile: String(values.profile ?? '5340'),
+    link: { kind: 'port', phone: port },
+    ends: 'controller',
+    values,
+    onRecord: (rec) => {
+      const line = controllerEvent(rec);
+      if (line) say(line);
+    },
+    onStart: (world) => {
+      const c = world.config;
+      const users = c.users.length === 0 ? 'no users (give them with --config FILE)' : `${c.users.length} user${c.users.length === 1 ? '' : 's'}`;
+      say(`listening on ${port} at ${values.baud ?? 115200} baud: DHCP, TFTP and call server ${c.identity.id} at ${c.identity.ip ?? '192.168.10.1'}, ${users}`);
+    },
+  });
+}
+
+/** A call server record as a line for a person: a phone registered, a user logged in or out. */
+function controllerEvent(rec: StampedRecord): string | undefined {
+  if (rec.kind !== 'info' || typeof rec.message !== 'string') return undefined;
+  const m = rec.message;
+  const register = /^callserver: register (\S+) model (\S+) fw (\S+) dn (\S+) from (\S+)$/.exec(m);
+  if (register) {
+    const [, mac, model, fw, dn, from] = register;
+    return `phone ${mac} (${model}, firmware ${fw}${dn === '-' ? '' : `, DN ${dn}`}) registered from ${from}`;
+  }
+  const login = /^callserver: login (\S+) on (\S+): (\S+)(.*)$/.exec(m);
+  if (login) {
+    const [, ext, mac, code, detail] = login;
+    return code === 'ok' ? `user ${ext} logged in on ${mac}` : `login of ${ext} on ${mac} refused: ${code}${detail}`;
+  }
+  const logout = /^callserver: logout (\S+) from (\S+) \((.*)\)$/.exec(m);
+  if (logout) return `user ${logout[1]} logged out of ${logout[2]} (${logout[3]})`;
+  return undefined;
 }

@@ -40,6 +40,16 @@ export class ClusterBus {
     if (this.userAt.get(ext) !== undefined) this.userAt.delete(ext);
   }
 
+  /** Whether an element is in service now (not dead). */
+  isAlive(element: string): boolean {
+    return this.alive(element);
+  }
+
+  /** The element users without a `home` belong to: the first to join (the controller, then its peers). */
+  primary(): string | undefined {
+    return this.members.keys().next().value;
+  }
+
   /** When the user last logged out anywhere in the cluster (-1: never). */
   lastLogout(ext: string): number {
     return this.loggedOut.get(ext) ?? -1;

@@ -1,5 +1,7 @@
 // The controller's world (a contract, docs/design.md), as a JSON Schema: the same block in a
 // scenario's `controller:` and in a `--config` file. Keys are kebab-case as users write them.
+import { acdSchema } from './call-server/acd/acd-schema.ts';
+
 const dn = { type: 'string', pattern: '^[0-9]{1,10}$' } as const;
 /** A dotted quad, each octet 0-255 without leading zeros ('300.1.1.1' and '01.2.3.4' are not addresses). */
 const OCTET = '(25[0-5]|2[0-4]\\d|1\\d\\d|[1-9]?\\d)';
@@ -29,6 +31,8 @@ const key = {
   },
 } as const;
 
+const acd = acdSchema({ dn, duration, key });
+
 export const CONTROLLER_SCHEMA = {
   type: 'object',
   additionalProperties: false,
@@ -36,8 +40,18 @@ export const CONTROLLER_SCHEMA = {
     'access-codes': {
       type: 'object',
       additionalProperties: false,
-      properties: { login: dn, logout: dn, 'remote-logout': dn },
+      properties: { login: dn, logout: dn, 'remote-logout': dn, 'set-registration': dn, ...acd.codes },
     },
+    /** Automatic DN Selection: the DNs a set registering with the Set Registration Access Code is given. */
+    'dn-range': {
+      type: 'object',
+      additionalProperties: false,
+      required: ['from', 'to'],
+      properties: { from: dn, to: dn, 'local-only': { type: 'array', items: dn } },
+    },
+    /** ACD hot desk agents and their groups (call-server/acd/acd-schema.ts). */
+    agents: acd.agents,
+    'acd-groups': acd.groups,
     users: {
       type: 'array',
       items: {
@@ -58,6 +72,8 @@ export const CONTROLLER_SCHEMA = {
           keys: { type: 'array', items: key },
           secondary: ipv4,
           home: ipv4,
+          /** An External Hot Desk User: the number (digits, a leading + allowed) the user is reached on. */
+          external: { type: 'string', pattern: '^\\+?[0-9]{1,24}$' },
         },
       },
     },
@@ -71,7 +87,9 @@ export const CONTROLLER_SCHEMA = {
           profile: { type: ['string', 'integer'] },
           dn,
           keys: { type: 'array', items: key },
-          cos: { type: 'object', additionalProperties: false, properties: { 'remote-logout': { type: 'boolean' } } },
+          cos: { type: 'object', additionalProperties: false, properties: { 'remote-logout': { type: 'boolean' }, 'hotdesk-login-accept': { type: 'boolean' } } },
+          /** The set's secondary element: with the user's, what keeps a hot desk user through a fail-over. */
+          secondary: ipv4,
         },
       },
     },
@@ -89,6 +107,8 @@ export const CONTROLLER_SCHEMA = {
         dscp: { type: 'integer', minimum: 0, maximum: 63 },
         /** Offers before the first one carrying the Mitel string: offers without it (a foreign DHCP server). */
         'bare-offers': { type: 'integer', minimum: 0, maximum: 10 },
+        /** The addresses handed out, first to last (default: room for every phone of the world; config.ts checks it). */
+        pool: { type: 'object', additionalProperties: false, required: ['from', 'to'], properties: { from: ipv4, to: ipv4 } },
         down: { type: 'boolean' },
       },
     },
@@ -130,6 +150,8 @@ export const CONTROLLER_SCHEMA = {
     'health-check-interval': duration,
     /** Where a userless handset's Alarm key calls (register-ack's alarmDn). */
     'alarm-dn': dn,
+    /** Where the users' voice mailboxes answer (the Message key calls it). */
+    'voicemail-dn': dn,
     identity: {
       type: 'object',
       additionalProperties: false,

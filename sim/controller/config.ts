@@ -9,8 +9,12 @@ import type { MitelCarry } from '../../firmware/boot/dhcp-mitel-carrier.ts';
 import { parseDuration } from '../duration.ts';
 import { parseSize } from './firmware-store/payload.ts';
 import { CONTROLLER_SCHEMA, IPV4_PATTERN, UDP_ENDPOINT_PATTERN } from './config-schema.ts';
+import { poolRangeProblem, type PoolRange } from './dhcp/pool-range.ts';
 import { DEFAULT_LOCKOUT, type LockoutPolicy } from './call-server/directory-lockout.ts';
 import { DEFAULT_RING_DELAY_MS } from './call-server/calls/appearances.ts';
+import { checkAgentCodes, parseAcd } from './call-server/acd/agents-config.ts';
+import type { AcdGroupConfig, AgentConfig } from './call-server/acd/agents.ts';
+import { AGENT_FEATURES } from '../../firmware/acd/agent-keys.ts';
 import { SIGNALLING_PORT, type RingType } from '../../firmware/signalling/messages.ts';
 
 export type KeyType = 'line' | 'multicall' | 'blf' | 'speed-dial' | 'feature' | 'empty';
@@ -28,6 +32,8 @@ export interface KeyEntry {
   ring?: KeyRing;
   /** delay-ring only: the silent time before it rings (default 10 s). */
   ringDelayMs?: number;
+  /** feature keys only: the feature (an ACD agent key: make-busy, agent-logout, agent-login). */
+  feature?: string;
 }
 
 export interface HotdeskUser {
@@ -41,6 +47,8 @@ export interface HotdeskUser {
   keys: KeyEntry[];
   secondary?: string;
   home?: string;
+  /** An External Hot Desk User's number; undefined for an internal hot desk user. */
+  external?: string;
 }
 
 export interface SetConfig {
@@ -48,6 +56,10 @@ export interface SetConfig {
   dn?: string;
   keys: KeyEntry[];
   remoteLogoutAllowed: boolean;
+  /** COS Hot Desk Login Accept: the set takes hot desk logins (default yes). */
+  loginAccept?: boolean;
+  /** The set's secondary element: resilient hot desking needs one on the set and on the user. */
+  secondary?: string;
 }
 
 export interface FirmwareSpec {
@@ -62,7 +74,7 @@ export interface FirmwareSpec {
 }
 
 export interface ControllerConfig {
-  accessCodes: { login: string; logout: string; remoteLogout: string };
+  accessCodes: { login: string; logout: string; remoteLogout: string; setRegistration?: string; agentLogin?: string; agentLogout?: string };
   users: HotdeskUser[];
   sets: SetConfig[];
   dhcp: {
@@ -76,6 +88,8 @@ export interface ControllerConfig {
     dscp?: number;
     bareOffers: number;
     down: boolean;
+    /** The addresses the DHCP server hands out (`dhcp: { pool: { from, to } }`); undefined: the world's default. */
+    pool?: PoolRange;
   };
   tftp: { down: boolean; port20001: boolean; options: boolean; expose?: string };
   /** Relay mode: DHCP and/or TFTP handed to real servers (HOST:PORT each); see relay.ts. */
@@ -92,6 +106,20 @@ export interface ControllerConfig {
   cluster: ClusterPeer[];
   /** Where a userless handset's Alarm key calls (register-ack's alarmDn); default the operator, "0". */
   alarmDn: string;
+  /** Where the users' voice mailboxes answer (the Message key calls it); default "8500". */
+  voicemailDn?: string;
+  /** Automatic DN Selection's range (`dn-range`); with `access-codes: { set-registration }` it is on. */
+  dnRange?: DnRange;
+  /** ACD hot desk agents and their groups (call-server/acd/); none by default. */
+  agents?: AgentConfig[];
+  acdGroups?: AcdGroupConfig[];
+}
+
+/** The DNs Automatic DN Selection hunts, `from` up to `to`, never one of `localOnly`. */
+export interface DnRange {
+  from: string;
+  to: string;
+  localOnly: string[];
 }
 
 export interface ClusterPeer {
@@ -132,6 +160,12 @@ function keys(list: unknown, where: string): KeyEntry[] {
     };
     const ring = k.ring as KeyRing | undefined;
     const delay = k['ring-delay'] as string | number | undefined;
+    // a feature key carries its feature (the key layout's feature code): the ACD agent keys
+    if (k.feature !== undefined) {
+      if (entry.type !== 'feature') throw new ConfigError(`${where}/${i}/feature is only for feature keys`);
+      if (!(AGENT_FEATURES as readonly unknown[]).includes(k.feature)) throw new ConfigError(`${where}/${i}/feature must be one of ${AGENT_FEATURES.join(', ')}`);
+      entry.feature = k.feature as string;
+    }
     // a ring type means something only where a call can be offered: a line appearance
     if (entry.type !== 'line' && entry.type !== 'multicall') {
       if (ring !== undefined) throw new ConfigError(`${where}/${i}/ring is only for line and multicall keys`);
@@ -163,8 +197,12 @@ export function parseControllerConfig(raw: unknown, source: string): ControllerC
   const dhcp = c.dhcp ?? {};
   const tftp = c.tftp ?? {};
   const option = String(dhcp.option ?? '125');
+  const fail = (message: string) => new ConfigError(message);
+  const acd = parseAcd(c, { users: c.users ?? [], sets: c.sets ?? [] }, keys, source, fail);
+  const agentCodes = { agentLogin: codes['agent-login'] ?? '', agentLogout: codes['agent-logout'] ?? '' };
+  checkAgentCodes({ login: codes.login ?? '222', logout: codes.logout ?? '333', remoteLogout: codes['remote-logout'] ?? '111', ...agentCodes }, source, fail);
   return {
-    accessCodes: { login: codes.login ?? '222', logout: codes.logout ?? '333', remoteLogout: codes['remote-logout'] ?? '111' },
+    accessCodes: { login: codes.login ?? '222', logout: codes.logout ?? '333', remoteLogout: codes['remote-logout'] ?? '111', ...(codes['set-registration'] !== undefined ? { setRegistration: codes['set-registration'] } : {}), ...agentCodes },
     users: (c.users ?? []).map((u: Record<string, any>, i: number) => ({
       ext: u.ext,
       pin: u.pin,
@@ -176,12 +214,15 @@ export function parseControllerConfig(raw: unknown, source: string): ControllerC
       keys: keys(u.keys, `${source}: /users/${i}/keys`),
       secondary: u.secondary,
       home: u.home,
+      ...(u.external !== undefined ? { external: u.external } : {}),
     })),
     sets: (c.sets ?? []).map((s: Record<string, any>, i: number) => ({
       profile: String(s.profile),
       dn: s.dn,
       keys: keys(s.keys, `${source}: /sets/${i}/keys`),
       remoteLogoutAllowed: s.cos?.['remote-logout'] ?? false,
+      loginAccept: s.cos?.['hotdesk-login-accept'] ?? true,
+      ...(s.secondary !== undefined ? { secondary: s.secondary } : {}),
     })),
     dhcp: {
       carry: option === '125' ? '125' : option === '43' ? '43' : option === '43-encapsulated' ? '43-encapsulated' : 'none',
@@ -193,6 +234,7 @@ export function parseControllerConfig(raw: unknown, source: string): ControllerC
       dscp: dhcp.dscp,
       bareOffers: dhcp['bare-offers'] ?? 0,
       down: dhcp.down ?? false,
+      ...(dhcp.pool ? { pool: checkedPool(dhcp.pool, source) } : {}),
     },
     tftp: { down: tftp.down ?? false, port20001: tftp['port-20001'] ?? true, options: tftp.options ?? true, expose: tftp.expose },
     relay: c.relay ? { dhcp: c.relay.dhcp, tftp: c.relay.tftp, agent: c.relay.agent } : undefined,
@@ -222,7 +264,24 @@ export function parseControllerConfig(raw: unknown, source: string): ControllerC
       return peer;
     }),
     alarmDn: c['alarm-dn'] ?? '0',
+    agents: acd.agents,
+    acdGroups: acd.acdGroups,
+    ...(c['voicemail-dn'] !== undefined ? { voicemailDn: c['voicemail-dn'] } : {}),
+    ...(c['dn-range'] !== undefined ? { dnRange: checkedDnRange(c['dn-range'], source) } : {}),
   };
+}
+
+function checkedDnRange(r: { from: string; to: string; 'local-only'?: string[] }, source: string): DnRange {
+  // one dial plan: the hunt counts from `from` to `to` and keeps the digit count (0100 stays 4 digits)
+  if (r.from.length !== r.to.length) throw new ConfigError(`${source}: /dn-range: from and to must have the same number of digits`);
+  if (r.from > r.to) throw new ConfigError(`${source}: /dn-range: from must not be above to`);
+  return { from: r.from, to: r.to, localOnly: [...(r['local-only'] ?? [])] };
+}
+
+function checkedPool(pool: PoolRange, source: string): PoolRange {
+  const problem = poolRangeProblem(pool);
+  if (problem) throw new ConfigError(`${source}: /dhcp/pool: ${problem}`);
+  return { from: pool.from, to: pool.to };
 }
 
 /** Reads a `--config` file: YAML (or JSON, which is YAML). */

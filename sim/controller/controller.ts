@@ -10,6 +10,7 @@ import { SeededRandom } from '../../firmware/random.ts';
 import { loadProfiles } from '../profiles.ts';
 import type { ControllerConfig } from './config.ts';
 import { DhcpServer, type DhcpPoolConfig, type DhcpReplyDestination } from './dhcp/dhcp-server.ts';
+import { poolConfig } from './dhcp/pool-range.ts';
 import { buildFirmwareStore } from './firmware-store/firmware-images.ts';
 import { expectedFirmware, memberFirmwareStore, servingStore } from './firmware-store/cluster-firmware.ts';
 import type { FirmwareVersion } from '../../firmware/boot/image-version.ts';
@@ -110,7 +111,12 @@ export class Controller {
 
     const carry = config.dhcp.carry === 'none' ? undefined : { mitelString: mitelString(config), carry: config.dhcp.carry };
     this.dhcp = new DhcpServer(
-      { serverId: ROUTER_IP, mitel: carry, voice: config.dhcp.vlan !== undefined ? { vlan: config.dhcp.vlan, pool: VOICE_POOL } : undefined },
+      {
+        serverId: ROUTER_IP,
+        mitel: carry,
+        pool: config.dhcp.pool && poolConfig(config.dhcp.pool),
+        voice: config.dhcp.vlan !== undefined ? { vlan: config.dhcp.vlan, pool: VOICE_POOL } : undefined,
+      },
       {
         now: () => clock.now(),
         send: (reply, to) => this.sendDhcp(ROUTER_IP, reply, to),

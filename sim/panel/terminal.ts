@@ -15,6 +15,13 @@ export interface TerminalPanelOptions {
   onQuit: () => void;
   input?: NodeJS.ReadStream;
   output?: NodeJS.WriteStream;
+  /** Colour (a lit lamp in red); by default on unless NO_COLOR is set and not empty (no-color.org). */
+  color?: boolean;
+}
+
+/** NO_COLOR (https://no-color.org): present and not empty turns colour off. */
+export function colorWanted(env: NodeJS.ProcessEnv = process.env): boolean {
+  return !env.NO_COLOR;
 }
 
 export class TerminalPanel implements Panel {
@@ -29,10 +36,12 @@ export class TerminalPanel implements Panel {
   private timer: NodeJS.Timeout | undefined;
   private readonly input: NodeJS.ReadStream;
   private readonly output: NodeJS.WriteStream;
+  private readonly color: boolean;
 
   constructor(private readonly o: TerminalPanelOptions) {
     this.input = o.input ?? process.stdin;
     this.output = o.output ?? process.stdout;
+    this.color = o.color ?? colorWanted();
   }
 
   start(): void {
@@ -112,6 +121,11 @@ export class TerminalPanel implements Panel {
   }
 
   private render(): void {
+    this.output.write(this.frame());
+  }
+
+  /** The whole screen as it is drawn now: cursor moves and, unless NO_COLOR, a red lit lamp. */
+  frame(): string {
     const w = this.o.columns;
     const rows = Array.from({ length: this.o.rows }, (_, i) => (this.lines[i] ?? '').padEnd(w).slice(0, w));
     const now = this.o.now();
@@ -119,7 +133,8 @@ export class TerminalPanel implements Panel {
       const cadence = this.o.cadences[l.cadence];
       const lit = cadence ? lampState(cadence, l.origin, now).lit : false;
       const label = this.labels.get(key);
-      return `${key}${label ? ` ${label}` : ''} ${lit ? '\x1b[31m●\x1b[0m' : '○'} ${l.cadence}`;
+      const bulb = lit ? (this.color ? '\x1b[31m●\x1b[0m' : '●') : '○';
+      return `${key}${label ? ` ${label}` : ''} ${bulb} ${l.cadence}`;
     });
     const frame = [
       `\x1b[H\x1b[2J${this.o.title}`,
@@ -132,6 +147,6 @@ export class TerminalPanel implements Panel {
       KEY_HELP,
       this.prompt !== undefined ? `key name: ${this.prompt}_` : this.status,
     ];
-    this.output.write(frame.join('\n'));
+    return frame.join('\n');
   }
 }

@@ -3,9 +3,10 @@
 // key module the phone does not have, a cadence its model does not define are each a bad file (exit 2).
 import { FIXED_CADENCES } from '../../firmware/profile.ts';
 import { phoneName, type StepContext } from './context.ts';
+import { AGENT_KEY_NAMES, checkAgentKey } from './verbs-acd.ts';
 
 /** The fixed keys every `press` may name, whatever the model (the contract's list). */
-export const FIXED_KEYS = ['hotdesk', 'ok', 'cancel', 'hold', 'transfer', 'conference', 'release', 'alarm', 'offhook', 'onhook', 'handsfree', 'swap'] as const;
+export const FIXED_KEYS = ['hotdesk', 'ok', 'cancel', 'hold', 'transfer', 'conference', 'release', 'alarm', 'offhook', 'onhook', 'handsfree', 'swap', 'message'] as const;
 
 /**
  * Every softkey the firmware can show, by its contract name (its label in lower case). The firmware
@@ -34,7 +35,7 @@ function editDistance(a: string, b: string): number {
 }
 
 /** ` (did you mean hotdesk?)` when one name is a typo away. */
-function suggestion(name: string, names: readonly string[]): string {
+export function suggestion(name: string, names: readonly string[]): string {
   if (name.length < 3) return '';
   const near = names.filter((n) => n.length >= 3 && editDistance(name, n) <= 2).sort((a, b) => editDistance(name, a) - editDistance(name, b));
   return near.length > 0 ? ` (did you mean ${near[0]}?)` : '';
@@ -65,6 +66,11 @@ export function pressKey(value: unknown, ctx: StepContext): string {
   const key = String(value).trim();
   if (key === 'alarm' && ctx.profile.kind !== 'handset') throw `alarm: ${phoneName(ctx)} has no Alarm key (the 5604/5607/5614 handsets do)`;
   if (NAMED_KEYS.includes(key)) return key;
+  // the agent keys: names for the layout's feature keys, resolved when the step runs (verbs-acd.ts)
+  if ((AGENT_KEY_NAMES as readonly string[]).includes(key)) {
+    checkAgentKey(key, ctx);
+    return key;
+  }
   const desk = /^key:([1-9]\d*)$/.exec(key);
   if (desk) {
     checkKey(Number(desk[1]), ctx, key);
@@ -76,8 +82,8 @@ export function pressKey(value: unknown, ctx: StepContext): string {
     return key;
   }
   throw (
-    `unknown key ${JSON.stringify(value)}${suggestion(key.toLowerCase(), NAMED_KEYS)}: press takes 0-9, *, #, ${FIXED_KEYS.join(', ')}, ` +
-    `a softkey (${SOFTKEY_NAMES.filter((s) => !(FIXED_KEYS as readonly string[]).includes(s)).join(', ')}), key:N or pkmM:N`
+    `unknown key ${JSON.stringify(value)}${suggestion(key.toLowerCase(), [...NAMED_KEYS, ...AGENT_KEY_NAMES])}: press takes 0-9, *, #, ${FIXED_KEYS.join(', ')}, ` +
+    `a softkey (${SOFTKEY_NAMES.filter((s) => !(FIXED_KEYS as readonly string[]).includes(s)).join(', ')}), an agent key (${AGENT_KEY_NAMES.join(', ')}), key:N or pkmM:N`
   );
 }
 

@@ -1,14 +1,15 @@
 // The argument checks the step verbs share: durations, texts, the sibling keys a step may have. Each
 // throws a reason (a string) that the loader reports with the file and line.
-import { parseDuration } from '../duration.ts';
+import { checkDuration } from '../duration.ts';
 
 /** How long a `wait-*` step waits on the simulation clock when it gives no `timeout`. */
 export const DEFAULT_WAIT_MS = 60_000;
 
+/** A duration with its unit (`advance: 5` is refused: 5 ms or 5 s?). */
 export function durationArg(value: unknown, what: string): number {
-  const ms = typeof value === 'string' || typeof value === 'number' ? parseDuration(value) : undefined;
-  if (ms === undefined) throw `${what} must be a duration like 500ms, 10s, 2m or 1h (got ${JSON.stringify(value)})`;
-  return ms;
+  const d = checkDuration(value);
+  if (!d.ok) throw `${what}: ${d.reason}; got ${JSON.stringify(value)}`;
+  return d.ms;
 }
 
 export function textArg(value: unknown, verb: string): string {

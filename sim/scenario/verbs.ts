@@ -2,7 +2,7 @@
 // the file is loaded (so a bad file fails before anything runs, exit 2) and acts when the step runs.
 // New features add verbs here (the call steps are in verbs-calls.ts); docs/scenarios.md describes them
 // for users.
-import { ActionError, parseControllerAction } from '../controller/actions.ts';
+import { ActionError, describeControllerAction, parseControllerAction } from '../controller/actions.ts';
 import { ArgError, StepFailure } from './errors.ts';
 import type { StepContext } from './context.ts';
 import type { ScenarioTarget } from './target.ts';
@@ -10,6 +10,7 @@ import type { HotdeskView } from '../../firmware/hotdesk/view.ts';
 import { cadenceName, pressKey } from './keys.ts';
 import { DEFAULT_WAIT_MS, durationArg, onlyKeys, textArg } from './verb-args.ts';
 import { CALL_VERBS } from './verbs-calls.ts';
+import { ACD_VERBS, checkAcdCall, resolvePress } from './verbs-acd.ts';
 
 export { DEFAULT_WAIT_MS } from './verb-args.ts';
 
@@ -105,7 +106,8 @@ const press: Verb<string> = {
     return pressKey(value, ctx);
   },
   async run(target, key) {
-    target.press(key);
+    // an agent key name (make-busy, ...) is the layout's feature key that carries it
+    target.press(resolvePress(target, key));
     await target.advance(0);
   },
   describe: (key) => `press: ${key}`,
@@ -147,6 +149,7 @@ const controller: Verb<Record<string, unknown>> = {
     onlyKeys(extras, [], 'controller');
     try {
       parseControllerAction(value, { world: ctx.world });
+      checkAcdCall(value, ctx);
     } catch (err) {
       if (err instanceof ActionError) throw new ArgError(err.message, err.path);
       throw err;
@@ -157,7 +160,7 @@ const controller: Verb<Record<string, unknown>> = {
     await target.actOnController(action);
     await target.advance(0);
   },
-  describe: (action) => `controller: ${JSON.stringify(action)}`,
+  describe: (action) => `controller: ${describeControllerAction(action)}`, // a reset-pin's PIN never shows
 };
 
 interface FirmwareArg {
@@ -188,12 +191,12 @@ interface LampArg {
   cadence: string;
 }
 
-/** `3` or `key:3` is programmable key 3; `pkm1:12` is key 12 of the first key module. */
+/** `3` or `key:3` is programmable key 3; `pkm1:12` is key 12 of the first key module; `message` the Message key. */
 function lampKey(value: unknown): string {
   const s = String(value ?? '').trim();
   if (/^[1-9]\d*$/.test(s)) return `key:${s}`;
-  if (/^(key|pkm[1-9]):[1-9]\d*$/.test(s)) return s;
-  throw `a lamp key is a number, key:N or pkmM:N; got ${JSON.stringify(value)}`;
+  if (/^(key|pkm[1-9]):[1-9]\d*$/.test(s) || s === 'message') return s;
+  throw `a lamp key is a number, key:N, pkmM:N or message; got ${JSON.stringify(value)}`;
 }
 
 function lampArg(value: unknown, extras: Record<string, unknown>, verb: string, ctx: StepContext): LampArg {
@@ -336,6 +339,7 @@ const expectNoDisplay: Verb<string> = {
 
 export const VERBS: Record<string, Verb<any>> = {
   ...CALL_VERBS,
+  ...ACD_VERBS,
   'expect-user': expectUser,
   'expect-key': expectKey,
   'expect-registered': expectRegistered,

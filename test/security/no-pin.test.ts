@@ -32,7 +32,10 @@ function hotdesk(args: string[]): Promise<Cli> {
 
 const dir = mkdtempSync(join(tmpdir(), 'hotdesk-no-pin-'));
 /** Every user PIN of every scenario, and the scenarios' PINs worth searching for. */
-const allPins = FILES.flatMap((f) => (loadScenarioFile(f).controller?.users ?? []).map((u) => u.pin));
+const allPins = FILES.flatMap((f) => {
+  const world = loadScenarioFile(f).controller;
+  return [...(world?.users ?? []), ...(world?.agents ?? [])].map((u) => u.pin); // ACD agents' PINs too
+});
 const pins = searchablePins([...allPins, '24680', '13579']); // the last two: the failing and refused runs below
 let runs: Record<string, Cli> = {};
 

@@ -57,6 +57,22 @@ describe('FileFlash', () => {
     run3.close();
   });
 
+  it('holds in memory only the sectors that are not blank, after a write and after reopening', () => {
+    const path = tempFile();
+    const a = FileFlash.open(path, geometry);
+    expect(a.storedBytes).toBe(0);
+    a.write(3 * SECTOR + 10, new Uint8Array([1, 2]));
+    expect(a.storedBytes).toBe(SECTOR);
+    a.close();
+    const b = FileFlash.open(path, geometry);
+    expect(b.storedBytes).toBe(SECTOR);
+    expect([...b.read(3 * SECTOR + 9, 4)]).toEqual([0xff, 1, 2, 0xff]);
+    b.erase(3);
+    expect(b.storedBytes).toBe(0);
+    b.close();
+    expect(FileFlash.open(path, geometry).storedBytes).toBe(0);
+  });
+
   it('refuses a file of the wrong size rather than guess', () => {
     const path = tempFile();
     writeFileSync(path, Buffer.alloc(1000));

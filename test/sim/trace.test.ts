@@ -39,4 +39,25 @@ describe('trace', () => {
     expect(lines).toHaveLength(1000);
     lines.forEach((r, i) => expect(r).toMatchObject({ seq: i + 1, t: i + 1, message: `n${i}` }));
   });
+
+  it('a sink may take only some kinds; a node learns whether anyone wants a kind at all', () => {
+    const clock = new VirtualClock();
+    const writer = new TraceWriter(clock);
+    const node = writer.forNode('phone:02:00:00:00:00:05');
+    expect(node.wants?.('frame')).toBe(false); // nobody listens yet
+    const milestones: StampedRecord[] = [];
+    writer.addSink((r) => milestones.push(r), ['state', 'info']);
+    expect(node.wants?.('frame')).toBe(false);
+    expect(node.wants?.('info')).toBe(true);
+    node.record({ kind: 'frame', dir: 'tx', proto: 'udp', summary: 'x' });
+    node.record({ kind: 'info', message: 'registered' });
+    expect(milestones.map((r) => [r.seq, r.kind])).toEqual([[1, 'info']]); // an unwanted record takes no seq
+    const all: StampedRecord[] = [];
+    writer.addSink((r) => all.push(r));
+    expect(node.wants?.('frame')).toBe(true);
+    node.record({ kind: 'frame', dir: 'tx', proto: 'udp', summary: 'y' });
+    node.record({ kind: 'state', machine: 'phone', value: 'off' });
+    expect(all.map((r) => r.seq)).toEqual([2, 3]);
+    expect(milestones.map((r) => r.kind)).toEqual(['info', 'state']);
+  });
 });

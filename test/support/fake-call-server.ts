@@ -45,6 +45,8 @@ export class FakeCallServer {
   heartbeatSeconds = 30;
   healthCheckSeconds = 20;
   firmwareVersion = '1.0';
+  /** register-ack's dial plan length (0: none): a remote logout's extension ends there. */
+  dialDigits = 0;
   /** How the server answers a logout-request for `ext` (default: done, a logout-notice). */
   logoutAnswer: (ext: string, reason: LogoutReason) => Message = (ext, reason) => ({ type: 'logout-notice', reason, ext, byDn: '' });
   /** The phone that registered last (pushes go there). */
@@ -107,7 +109,7 @@ export class FakeCallServer {
     switch (msg.type) {
       case 'register':
         this.phone = from;
-        return { type: 'register-ack', result: 'ok', heartbeatSeconds: this.heartbeatSeconds, healthCheckSeconds: this.healthCheckSeconds, serverTimeMs: 0, controllerId: this.controllerId, firmwareVersion: this.firmwareVersion, alarmDn: '0', dialDigits: 0 };
+        return { type: 'register-ack', result: 'ok', heartbeatSeconds: this.heartbeatSeconds, healthCheckSeconds: this.healthCheckSeconds, serverTimeMs: 0, controllerId: this.controllerId, firmwareVersion: this.firmwareVersion, alarmDn: '0', dialDigits: this.dialDigits, dn: msg.dn };
       case 'heartbeat':
         return { type: 'heartbeat-ack', serverTimeMs: 0 };
       case 'health-check':

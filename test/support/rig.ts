@@ -7,7 +7,7 @@ import { displayMachine } from '../../firmware/display/machine.ts';
 import { Screen } from '../../firmware/display/screen.ts';
 import { nullTracer } from '../../firmware/hal.ts';
 import type { TraceRecord } from '../../firmware/hal.ts';
-import type { AccessCodes } from '../../firmware/hotdesk/dial-codes.ts';
+import type { SetAccessCodes } from '../../firmware/acd/agent-codes.ts';
 import { sessionMachine } from '../../firmware/hotdesk/session.ts';
 import { PublishedView } from '../../firmware/hotdesk/view.ts';
 import { inServiceMachine } from '../../firmware/in-service.ts';
@@ -36,7 +36,7 @@ export interface RigOptions {
   profile?: string;
   users?: FakeUser[];
   secondaryUsers?: FakeUser[];
-  input?: { accessCodes?: Partial<AccessCodes>; dn?: string; pkmKeys?: number[]; firmwareVersion?: string };
+  input?: { accessCodes?: Partial<SetAccessCodes>; dn?: string; pkmKeys?: number[]; firmwareVersion?: string };
 }
 
 /** The owners' state as the assertions read it (tests may look inside; the firmware never does). */

@@ -8,12 +8,16 @@ export const PRIMARY_ID = 'icp-1';
 export const SECONDARY_ID = 'icp-2';
 export const SECONDARY_IP = '192.168.10.2';
 
-/** A primary and one secondary; Alice is a resilient user (her secondary is the cluster's second member). */
+/**
+ * A primary and one secondary; Alice is a resilient user on a resilient set (both have the cluster's
+ * second member as their secondary element).
+ */
 export async function clusterWorld(seed: number, heartbeat: string): Promise<World> {
   const config = parseControllerConfig(
     {
       'heartbeat-interval': heartbeat,
       cluster: [{ id: SECONDARY_ID, ip: SECONDARY_IP }],
+      sets: [{ profile: '5340', dn: '5000', secondary: SECONDARY_IP }],
       users: [{ ext: '5123', pin: '1234', name: 'Alice Smith', secondary: SECONDARY_IP }],
     },
     'failover test',

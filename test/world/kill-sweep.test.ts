@@ -29,6 +29,8 @@ function config() {
       'heartbeat-interval': '5s',
       'health-check-interval': '5s',
       cluster: [{ id: SECONDARY, ip: SECONDARY_IP }],
+      // resilient hot desking: the set and the user both have the secondary element
+      sets: [{ profile: '5340', dn: '5000', secondary: SECONDARY_IP }],
       users: [
         { ext: '5123', pin: '1234', name: 'Alice Smith', secondary: SECONDARY_IP, keys: KEYS },
         { ext: '5124', pin: '1', name: 'Bob' },

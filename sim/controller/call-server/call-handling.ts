@@ -10,6 +10,7 @@ import type { CallCounters, CallInfo, CallRefusal } from './calls/counters.ts';
 import { LineStatusBoard } from './calls/line-status.ts';
 import { CallModel, fields, type Leg, type Spot } from './calls/model.ts';
 import { LineRings, partyLegs, ringingParty } from './calls/simulated.ts';
+import { VOICEMAIL_ANSWER_MS } from './voicemail.ts';
 import type { LineState, LineStates } from './lines.ts';
 
 export interface CallHost {
@@ -19,6 +20,8 @@ export interface CallHost {
   lines: LineStates;
   /** The world's alarm DN: a userless handset's Alarm key calls it. */
   alarmDn: string;
+  /** Where the voice mailboxes answer: the party the call server plays there answers after one ring. */
+  voicemailDn: string;
   /** Every registered phone with what it shows now. */
   layouts(): PhoneLayout[];
   layoutOf(mac: string): PhoneLayout | undefined;
@@ -27,6 +30,10 @@ export interface CallHost {
   /** A 5604/5607/5614: with nobody logged in, its Alarm key may call the alarm DN. */
   handset(mac: string): boolean;
   isLoggedOutHotdeskUser(dn: string): boolean;
+  /** The number an External Hot Desk User logged in on their own device is reached on, else undefined. */
+  externalOf(ext: string): string | undefined;
+  /** The user an external number reaches now (logged in on it), else undefined. */
+  extOfExternal(number: string): string | undefined;
   /** A reliable request to a registered phone (traced when unanswered, never thrown). */
   push(mac: string, msg: Message): void;
   info(message: string): void;
@@ -232,8 +239,25 @@ export class CallHandling {
     const apps = this.appearancesOf(toDn);
     const { leg, busy } = this.model.call(from, toDn, apps.length > 0 ? apps : 'simulated');
     if (busy) this.counters.busy++;
-    this.h.info(`call ${leg.id} ${from.dn || '-'} (${where}) -> ${toDn}: ${busy ? 'busy' : apps.length > 0 ? `offered on ${leg.offers.length}` : 'a simulated party rings'}`);
+    // an External Hot Desk User on their own device: the call server plays that device, on the user's DN
+    const external = apps.length === 0 ? this.h.externalOf(toDn) : undefined;
+    if (!busy && apps.length === 0 && toDn === this.h.voicemailDn) this.answerLater(leg.offers[0]);
+    const offered = busy ? 'busy' : apps.length > 0 ? `offered on ${leg.offers.length}` : external ? `rings external ${external}` : 'a simulated party rings';
+    this.h.info(`call ${leg.id} ${from.dn || '-'} (${where}) -> ${toDn}: ${offered}`);
     return busy ? { leg, cause: 'busy' } : { leg };
+  }
+
+  /** The voicemail answers the offer `id` after one ring (once the caller knows the call's id). */
+  private answerLater(id: number | undefined): void {
+    if (id === undefined) return;
+    this.delays.set(
+      id,
+      this.h.clock.setTimeout(() => {
+        this.delays.delete(id);
+        if (this.model.answer(id)) this.counters.answered++;
+        this.flush();
+      }, VOICEMAIL_ANSWER_MS),
+    );
   }
 
   /** See CallServer.placeCall. */
@@ -260,7 +284,7 @@ export class CallHandling {
 
   /** See CallServer.answerParty. */
   answerParty(dn: string): void {
-    const leg = ringingParty(this.model, dn);
+    const leg = ringingParty(this.model, this.h.extOfExternal(dn) ?? dn);
     if (!leg) throw new Error(`answerParty: no call rings ${dn || '(empty DN)'}${this.holds(dn) ? ` (${dn} is a phone's: it answers there)` : ''}`);
     this.model.answer(leg.id);
     this.counters.answered++;
@@ -269,7 +293,7 @@ export class CallHandling {
 
   /** See CallServer.hangupParty. */
   hangupParty(dn: string): void {
-    const legs = partyLegs(this.model, dn);
+    const legs = partyLegs(this.model, this.h.extOfExternal(dn) ?? dn);
     if (legs.length === 0) throw new Error(`hangupParty: ${dn || '(empty DN)'} is in no call${this.holds(dn) ? ` (${dn} is a phone's: it hangs up there)` : ''}`);
     for (const l of legs) this.model.hangUp(l.id);
     this.flush();

@@ -21,24 +21,33 @@ import { BlfBoard } from './blf.ts';
 import { ChallengeBook, DEFAULT_CHALLENGE_TTL_MS } from './challenges.ts';
 import { layoutCrc, pushKeyLayout } from './key-layout.ts';
 import { setLayoutKeys } from './sets.ts';
+import { autoDnOf, huntDn, inDnRange, worldDns } from './dn-selection.ts';
 import { LineStates, type LineState, type UserFeature } from './lines.ts';
 import { beginLogin, completeLogin, type LoginDesk } from './login.ts';
-import { logoutTiming } from './logout-policy.ts';
+import { inLogoutScope, logoutTiming, type LogoutScope } from './logout-policy.ts';
 import { PhoneRegistry, type PhoneRecord } from './phones.ts';
 import { SessionBook, type Session } from './sessions.ts';
-import type { CallInfo, CallServerCounters, CallServerOptions, LogoutOutcome, PhoneInfo, UserInfo } from './types.ts';
+import { keepsRehomedUser, loginHomeFor, type ElementView } from './user-element.ts';
+import type { CallInfo, CallServerCounters, CallServerOptions, LogoutOutcome, PhoneInfo, UserInfo, UserLocation } from './types.ts';
 import { CallHandling, isCallMessage } from './call-handling.ts';
 import { callCounters } from './calls/counters.ts';
 import { dialDigits } from './calls/dial-plan.ts';
 import type { PhoneLayout } from './calls/appearances.ts';
-import { Directory, layoutKeys } from './directory.ts';
+import { Directory, layoutKeys, PIN_RULE, PIN_RULE_TEXT } from './directory.ts';
 import { DEFAULT_LOCKOUT, LockoutBook } from './directory-lockout.ts';
+import { DEFAULT_VOICEMAIL_DN, Mailboxes } from './voicemail.ts';
 import { ROUTER_IP } from '../router.ts';
+import { AcdDesk, type AgentInfo } from './acd/acd-desk.ts';
+import { agentUsers } from './acd/agents.ts';
 
-export type { CallCounters, CallInfo, CallServerCounters, CallServerOptions, CallServerWorld, LogoutOutcome, PhoneInfo, UserInfo } from './types.ts';
+export type { CallCounters, CallInfo, CallServerCounters, CallServerOptions, CallServerWorld, LogoutOutcome, PhoneInfo, UserInfo, UserLocation } from './types.ts';
+export type { LogoutScope } from './logout-policy.ts';
 export type { LineState, UserFeature } from './lines.ts';
 
 export const CALL_SERVER_PORT = SIGNALLING_PORT;
+
+/** The session an External Hot Desk User holds while logged in on their own device (no set of ours). */
+export const externalMac = (number: string) => `external:${number}`;
 
 let profiles: ReadonlyMap<string, { kind: string }> | undefined;
 /** Whether a registered model is a wireless handset (its profile says so; an unknown model is not). */
@@ -76,6 +85,8 @@ export class CallServer {
   private readonly sessions = new SessionBook();
   private readonly lines = new LineStates((dn) => this.callHandling.lineState(dn));
   private readonly callHandling: CallHandling;
+  /** ACD hot desk agents: their states, the groups' queues, the work timers (acd/). */
+  private readonly acd: AcdDesk;
   /** register-ack's dial plan: the length every DN of the world shares (0 when they differ). */
   private readonly dialDigits: number;
   private readonly blf: BlfBoard;
@@ -84,6 +95,9 @@ export class CallServer {
   private readonly tokens: SessionTokens;
   /** When each user last logged out here (server ms): tokens issued before it are revoked. */
   private readonly lastLogout = new Map<string, number>();
+  private readonly mailboxes = new Mailboxes();
+  /** Where the mailboxes answer: a party the call server plays. */
+  private readonly voicemailDn: string;
 
   constructor(private readonly o: CallServerOptions) {
     const { world, clock } = o;
@@ -91,14 +105,18 @@ export class CallServer {
     this.tracer = o.tracer;
     this.id = world.identity?.id ?? 'icp-1';
     this.selfIp = o.selfIp ?? world.identity?.ip ?? ROUTER_IP;
-    this.directory = new Directory(world.users, world.sets);
-    this.dialDigits = dialDigits(world.users, world.sets);
+    // an ACD agent's personal profile is a hot desk user whose extension is the agent ID
+    const users = [...world.users, ...agentUsers(world.agents ?? [])];
+    this.directory = new Directory(users, world.sets);
+    this.voicemailDn = world.voicemailDn ?? DEFAULT_VOICEMAIL_DN;
+    this.dialDigits = dialDigits(users, world.sets);
     this.callHandling = new CallHandling({
       clock,
       tracer: o.tracer,
       counters: this.counters.calls,
       lines: this.lines,
       alarmDn: world.alarmDn ?? '0',
+      voicemailDn: this.voicemailDn,
       layouts: () => this.registry.list().map((p) => this.layoutOf(p)),
       layoutOf: (mac) => {
         const p = this.registry.byMac(mac);
@@ -107,19 +125,37 @@ export class CallServer {
       userless: (mac) => !this.sessions.ofMac(mac) && this.registry.byMac(mac)?.dn === '',
       handset: (mac) => isHandset(this.registry.byMac(mac)?.model ?? ''),
       isLoggedOutHotdeskUser: (dn) => this.isLoggedOutHotdeskUser(dn),
+      externalOf: (ext) => {
+        const number = this.directory.user(ext)?.external;
+        return number !== undefined && this.sessions.ofExt(ext)?.mac === externalMac(number) ? number : undefined;
+      },
+      extOfExternal: (number) => this.sessions.list().find((s) => s.mac === externalMac(number))?.ext,
       push: (mac, msg) => this.requestTo(mac, msg),
       info: (message) => this.info(message),
       linesChanged: (dns) => this.linesChanged(dns),
+    });
+    this.acd = new AcdDesk(world.agents ?? [], world.acdGroups ?? [], {
+      clock,
+      info: (message) => this.info(message),
+      push: (mac, msg) => this.requestTo(mac, msg),
+      placeCall: (from, to) => this.callHandling.placeCall(from, to),
+      lineState: (dn) => this.lines.line(dn),
+      logout: (id) => this.logoutUser(id),
     });
     const cluster = world.cluster ?? [];
     this.desk = {
       directory: this.directory,
       lockout: new LockoutBook(clock, world.lockout ?? DEFAULT_LOCKOUT),
       challenges: new ChallengeBook(clock, o.random, o.challengeTtlMs ?? DEFAULT_CHALLENGE_TTL_MS),
+      refusal: (mac, ext) => this.acd.loginRefusal(ext, isHandset(this.registry.byMac(mac)?.model ?? ''), this.sessions.ofMac(mac)?.ext),
+      acceptsLogin: (mac) => {
+        const dn = this.registry.byMac(mac)?.dn;
+        return dn === undefined || dn === '' || (this.directory.set(dn)?.loginAccept ?? true);
+      },
       redirectFor: (user) => {
-        // a resilient user's secondary serves the user while the home controller is away
-        if (!user.home || user.home === this.selfIp || user.secondary === this.selfIp) return undefined;
-        return { ip: user.home, port: cluster.find((p) => p.ip === user.home)?.port ?? CALL_SERVER_PORT };
+        // clustered: home takes the login, even from the user's secondary while home is in service
+        const home = loginHomeFor(user, this.elementView());
+        return home === undefined ? undefined : { ip: home, port: cluster.find((p) => p.ip === home)?.port ?? CALL_SERVER_PORT };
       },
     };
     this.blf = new BlfBoard(
@@ -183,7 +219,35 @@ export class CallServer {
 
   /** The party the call server plays for `dn` hangs up every call it is in. Throws when it is in none. */
   hangupParty(dn: string): void {
-    this.callHandling.hangupParty(dn);
+    // an ACD caller still waiting in a queue hangs up there
+    const abandoned = this.acd.abandon(dn);
+    try {
+      this.callHandling.hangupParty(dn);
+    } catch (err) {
+      if (!abandoned) throw err;
+    }
+  }
+
+  // ---- ACD hot desk agents (docs/design.md "ACD hot desk agents") ----
+
+  /** A call from the party `from` the call server plays into `group`'s queue: it rings an available agent, or waits. */
+  acdCall(group: string, from: string): 'offered' | 'queued' {
+    return this.acd.acdCall(group, from);
+  }
+
+  /** The agents logged in here, and their states. */
+  agents(): AgentInfo[] {
+    return this.acd.list();
+  }
+
+  /** How many agents of `group` are logged in here. */
+  acdAgentsIn(group: string): number {
+    return this.acd.loggedIn(group);
+  }
+
+  /** How many ACD calls wait in `group`'s queue (every queue's with none). */
+  acdWaiting(group?: string): number {
+    return this.acd.waiting(group);
   }
 
   /** Every leg of every call, oldest first (tests, admin). */
@@ -207,17 +271,58 @@ export class CallServer {
    * sent to it): what a scenario needs to move a monitored user's BLF state from logged out to logged
    * in. As a real login there, the user is logged out of any other set first.
    */
-  loginOnSimulatedSet(ext: string, setDn: string): 'done' | 'unknown-ext' {
+  loginOnSimulatedSet(ext: string, setDn: string | undefined): 'done' | 'unknown-ext' | 'not-external' {
     const user = this.directory.user(ext);
     if (!user?.hotdesk) return 'unknown-ext';
-    const mac = `sim:${setDn}`;
+    // no set: an External Hot Desk User logs in from their own device, which calls to them ring
+    if (setDn === undefined && user.external === undefined) return 'not-external';
+    const mac = setDn === undefined ? externalMac(user.external!) : `sim:${setDn}`;
     const other = this.sessions.ofExt(ext);
     if (other?.mac === mac) return 'done';
-    if (other) this.finishLogout(other, 'login-elsewhere', setDn, undefined);
+    if (other) this.finishLogout(other, 'login-elsewhere', setDn ?? '', undefined);
     const replaced = this.sessions.ofMac(mac);
     if (replaced) this.endSession(replaced);
     this.startSession(ext, mac, user);
-    this.info(`session ${ext} on simulated set ${setDn}`);
+    this.info(setDn === undefined ? `session ${ext} external, on ${user.external}` : `session ${ext} on simulated set ${setDn}`);
+    return 'done';
+  }
+
+  // ---- the administrator's side (sim/control, `hotdesk admin`) ----
+
+  /** LOCATE REMOTE DN: whether `ext` is logged in here, and on which set. */
+  locate(ext: string): UserLocation | 'unknown-ext' {
+    const user = this.directory.user(ext);
+    if (!user?.hotdesk) return 'unknown-ext';
+    const s = this.sessions.ofExt(ext);
+    if (!s) return { loggedIn: false };
+    if (user.external !== undefined && s.mac === externalMac(user.external)) return { loggedIn: true, setDn: '', mac: s.mac, since: s.since, external: user.external };
+    // a set the call server only simulates (the `login` action) is named by its DN
+    const setDn = this.registry.byMac(s.mac)?.dn ?? (s.mac.startsWith('sim:') ? s.mac.slice(4) : '');
+    return { loggedIn: true, setDn, mac: s.mac, since: s.since };
+  }
+
+  /**
+   * The administrator's remote logout: as one dialled on a set, but with no set whose COS to ask. The
+   * user's COS must still accept remote logouts (Hot Desking Remote Logout Accept).
+   */
+  adminLogout(ext: string): LogoutOutcome {
+    const user = this.directory.user(ext);
+    if (!user?.hotdesk) return 'unknown-ext';
+    if (!user.remoteLogoutAllowed) return 'not-allowed';
+    const s = this.sessions.ofExt(ext);
+    if (!s) return 'not-logged-in';
+    return this.requestLogout(s, 'remote', '', undefined);
+  }
+
+  /**
+   * Reset a Hot Desk PIN: the next login is checked against `pin`, the old one no longer works, and the
+   * user's wrong tries (and a lock) are forgotten. A user logged in stays logged in. Never traced.
+   */
+  resetPin(ext: string, pin: string): 'done' | 'unknown-ext' {
+    if (!PIN_RULE.test(pin)) throw new Error(PIN_RULE_TEXT);
+    if (!this.directory.user(ext)?.hotdesk || !this.directory.setPin(ext, pin)) return 'unknown-ext';
+    this.desk.lockout.clear(ext);
+    this.info(`pin of ${ext} reset by the administrator`);
     return 'done';
   }
 
@@ -228,10 +333,14 @@ export class CallServer {
     return this.requestLogout(s, 'user', '', undefined);
   }
 
-  /** The scheduler's logout: idle users now, busy (or ringing) ones when their call ends. */
-  scheduleLogout(): { done: number; waiting: number } {
+  /**
+   * The scheduler's logout of the users in `scope` (all, internal only, external only): idle users now,
+   * busy (or ringing) ones when their call ends.
+   */
+  scheduleLogout(scope: LogoutScope = 'all'): { done: number; waiting: number } {
     const tally = { done: 0, waiting: 0 };
     for (const s of this.sessions.list()) {
+      if (!inLogoutScope(this.directory.user(s.ext), scope)) continue;
       const outcome = this.requestLogout(s, 'scheduled', '', undefined);
       if (outcome === 'done') tally.done++;
       else if (outcome === 'waiting') tally.waiting++;
@@ -271,6 +380,7 @@ export class CallServer {
     this.deferred.clear();
     for (const s of this.sessions.list()) this.clock.clearTimeout(s.autoTimer);
     this.callHandling.close();
+    this.acd.close();
     this.transactions.cancelAll();
     this.endpoint.reset();
   }
@@ -302,6 +412,8 @@ export class CallServer {
         return this.onLogin(phone, msg.ext, msg.hmac);
       case 'logout-request':
         return this.onLogoutRequest(phone, msg);
+      case 'agent-request':
+        return this.acd.request(phone.mac, this.sessions.ofMac(phone.mac)?.ext, msg.action);
       case 'blf-subscribe': {
         const dns = [...msg.dns];
         // after the ack, so the phone sees its subscription confirmed before the states arrive
@@ -330,13 +442,17 @@ export class CallServer {
     const bound = this.endpoint.macOf(from.session);
     if (bound === undefined || bound.toLowerCase() !== msg.mac.toLowerCase()) {
       this.info(`register ${msg.mac} refused: the session from ${from.ip}:${from.port} belongs to ${bound ?? 'nobody'}`);
-      return { type: 'register-ack', result: 'refused', heartbeatSeconds: 0, healthCheckSeconds: 0, serverTimeMs: this.serverTime(), controllerId: this.id, firmwareVersion: '', alarmDn: '', dialDigits: 0 };
+      return { type: 'register-ack', result: 'refused', heartbeatSeconds: 0, healthCheckSeconds: 0, serverTimeMs: this.serverTime(), controllerId: this.id, firmwareVersion: '', alarmDn: '', dialDigits: 0, dn: '' };
+    }
+    const own = this.registerDn(msg);
+    if (!('dn' in own)) {
+      return { type: 'register-ack', result: own.result, heartbeatSeconds: 0, healthCheckSeconds: 0, serverTimeMs: this.serverTime(), controllerId: this.id, firmwareVersion: '', alarmDn: '', dialDigits: 0, dn: '' };
     }
     const { evicted } = this.registry.register({
       mac: msg.mac,
       model: msg.model,
       firmwareVersion: msg.firmwareVersion,
-      dn: msg.dn,
+      dn: own.dn,
       ip: from.ip,
       port: from.port,
       ...(from.session === undefined ? {} : { session: from.session }),
@@ -348,7 +464,7 @@ export class CallServer {
     // a registering phone has no calls (it booted, or came back from another element)
     this.callHandling.releasePhone(phone.mac, 'normal');
     this.blf.drop(phone.mac); // a registering phone subscribes anew
-    this.info(`register ${phone.mac} model ${msg.model} fw ${msg.firmwareVersion} dn ${msg.dn || '-'} from ${from.ip}:${from.port}`);
+    this.info(`register ${phone.mac} model ${msg.model} fw ${msg.firmwareVersion} dn ${own.dn || '-'} from ${from.ip}:${from.port}`);
     this.reconcileSession(phone, msg.hotdeskExt, msg.sessionToken);
     this.o.cluster?.phoneRegistered(this.selfIp, phone.mac);
     // a user's layout the phone does not show (a download a fail-over cut short): send it again
@@ -369,7 +485,31 @@ export class CallServer {
       firmwareVersion: this.o.expectedFirmware?.(msg.model) ?? '',
       alarmDn: this.o.world.alarmDn ?? '0',
       dialDigits: this.dialDigits,
+      dn: own.dn,
     };
+  }
+
+  /**
+   * Automatic DN Selection (dn-selection.ts): the DN a registering set is served on, or why it is not
+   * registered yet (`dn-required`: ask for the Set Registration Access Code; `no-dn`: the hunt found none).
+   */
+  private registerDn(msg: Register): { dn: string } | { result: 'dn-required' | 'no-dn' } {
+    const auto = autoDnOf(this.o.world);
+    // a 5604/5607/5614 needs a DN provisioned for it: it registers as before, as every set does without the feature
+    if (!auto || isHandset(msg.model)) return { dn: msg.dn };
+    if (msg.dn === auto.code) {
+      const mac = msg.mac.toLowerCase();
+      // ACD agent IDs and group ids are numbers of the world too (the directory has the agents)
+      const given = worldDns({ ...this.o.world, users: [...this.directory.users(), ...(this.o.world.acdGroups ?? []).map((g) => ({ ext: g.id, keys: [] }))], voicemailDn: this.voicemailDn });
+      // the set's own earlier DN is not taken from it: it registers with the code again after a power cycle
+      const hunt = huntDn(auto.range, (dn) => given.has(dn) || (this.registry.byDn(dn)?.mac ?? mac) !== mac);
+      this.info(hunt.ok ? `automatic DN selection: ${msg.mac} gets ${hunt.dn}` : `automatic DN selection: no DN for ${msg.mac} (${hunt.why} after ${hunt.tried})`);
+      return hunt.ok ? { dn: hunt.dn } : { result: 'no-dn' };
+    }
+    // a set the hunt gave a DN registers with it again; one with no DN (or a DN nothing has) is asked for the code
+    if (msg.dn !== '' && (inDnRange(auto.range, msg.dn) || this.directory.set(msg.dn))) return { dn: msg.dn };
+    this.info(`register ${msg.mac} dn ${msg.dn || '-'}: dn-required (automatic DN selection)`);
+    return { result: 'dn-required' };
   }
 
   /**
@@ -386,14 +526,17 @@ export class CallServer {
     const elsewhere = this.sessions.ofExt(claimed);
     // naming a user is not logging in: only the cluster's token for this user on this set restores one
     const proven = this.tokens.valid(token, claimed, phone.mac, Math.max(this.o.cluster?.lastLogout(claimed) ?? -1, this.lastLogout.get(claimed) ?? -1));
-    if (user?.hotdesk && !elsewhere && proven) {
+    // resilient hot desking: away from home, both the user and the set need a secondary element (this one)
+    const resilient = user !== undefined && keepsRehomedUser(user, this.directory.set(phone.dn), this.elementView());
+    if (user?.hotdesk && !elsewhere && proven && resilient) {
       this.startSession(claimed, phone.mac, user);
       this.info(`session ${claimed} restored on ${phone.mac} (re-homed)`);
       return;
     }
     const byDn = elsewhere ? (this.registry.byMac(elsewhere.mac)?.dn ?? '') : '';
     const reason: LogoutReason = elsewhere ? 'login-elsewhere' : 'failover-version';
-    this.info(`session ${claimed} on ${phone.mac} not restored (${elsewhere ? 'logged in elsewhere' : proven ? 'unknown here' : 'no valid session token'})`);
+    const why = elsewhere ? 'logged in elsewhere' : !proven ? 'no valid session token' : !user?.hotdesk ? 'unknown here' : 'not resilient here: set and user need this secondary element';
+    this.info(`session ${claimed} on ${phone.mac} not restored (${why})`);
     this.defer(() => this.requestTo(phone.mac, { type: 'logout-notice', reason, ext: claimed, byDn }));
   }
 
@@ -508,6 +651,21 @@ export class CallServer {
     if (s.mac !== answered) this.requestTo(s.mac, { type: 'logout-notice', reason, ext: s.ext, byDn });
   }
 
+  /** The voice mailbox of `ext` holds `messages` now; the set the user sits at is told. */
+  setMessages(ext: string, messages: number): 'done' | 'unknown-ext' {
+    if (!this.directory.user(ext)?.hotdesk) return 'unknown-ext';
+    if (this.mailboxes.set(ext, messages)) this.info(`voicemail ${ext}: ${messages} message(s) waiting`);
+    const s = this.sessions.ofExt(ext);
+    if (s) this.pushMessages(s);
+    return 'done';
+  }
+
+  /** Tells the set of session `s` its user's messages (a set the call server only plays is told nothing). */
+  private pushMessages(s: Session): void {
+    if (this.sessions.ofExt(s.ext) !== s || !this.registry.byMac(s.mac)) return;
+    this.requestTo(s.mac, { type: 'message-waiting', ext: s.ext, count: this.mailboxes.count(s.ext), voicemailDn: this.voicemailDn });
+  }
+
   private startSession(ext: string, mac: string, user: HotdeskUser): Session {
     // the set's own DN is gone from it while the user is there: a call offered to it is withdrawn
     this.callHandling.releasePhone(mac, 'normal');
@@ -520,6 +678,10 @@ export class CallServer {
       }, hours * 3_600_000);
     }
     this.blf.refresh(ext);
+    // the user's mailbox follows them: after the login's answer, the set lights its Message lamp
+    this.defer(() => this.pushMessages(s));
+    // an ACD agent is available from its login on (after the login's answer, as its layout)
+    if (this.acd.isAgent(ext)) this.defer(() => this.sessions.ofExt(ext) === s && this.acd.sessionStarted(ext, mac));
     return s;
   }
 
@@ -527,6 +689,8 @@ export class CallServer {
   private endSession(s: Session): void {
     this.clock.clearTimeout(s.autoTimer);
     this.sessions.end(s.ext);
+    // the agent leaves its groups first: the calls the session's end releases start no work timer
+    this.acd.sessionEnded(s.ext);
     this.callHandling.releasePhone(s.mac, 'logged-out');
     this.blf.refresh(s.ext);
   }
@@ -552,6 +716,7 @@ export class CallServer {
       this.blf.refresh(dn);
       const s = this.sessions.ofExt(dn);
       if (s?.pending && this.lines.line(dn) === 'idle') this.finishLogout(s, s.pending.reason, s.pending.byDn, undefined);
+      this.acd.lineChanged(dn);
     }
   }
 
@@ -573,6 +738,12 @@ export class CallServer {
   }
 
   // ---- plumbing ----
+
+  /** This element as the user-element rules see it (without a cluster: alone, its own primary). */
+  private elementView(): ElementView {
+    const cluster = this.o.cluster;
+    return { self: this.selfIp, primary: cluster?.primary?.() ?? this.selfIp, alive: (ip) => cluster?.isAlive?.(ip) ?? true };
+  }
 
   private isLoggedOutHotdeskUser(dn: string): boolean {
     return this.directory.user(dn)?.hotdesk === true && !this.sessions.ofExt(dn);

@@ -52,6 +52,11 @@ export class LockoutBook {
     this.byExt.delete(ext);
   }
 
+  /** The administrator reset the user's PIN: the wrong tries, and a lock they caused, are forgotten. */
+  clear(ext: string): void {
+    this.byExt.delete(ext);
+  }
+
   /** The record with failures older than the window dropped, or undefined when nothing is left. */
   private fresh(ext: string): Record | undefined {
     const r = this.byExt.get(ext);

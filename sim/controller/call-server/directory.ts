@@ -4,6 +4,11 @@
 // the key-layout entries the phone downloads.
 import type { KeyEntry as LayoutKey } from '../../../firmware/signalling/key-layout.ts';
 import type { HotdeskUser, KeyEntry, SetConfig } from '../config.ts';
+import { keyCode } from './acd/agents.ts';
+
+/** The seed's rule for a hot desk PIN: 0 to 8 characters, digits only ("" is a blank PIN). */
+export const PIN_RULE = /^[0-9]{0,8}$/;
+export const PIN_RULE_TEXT = 'a hot desk PIN is 0 to 8 digits (0-9)';
 
 /** Why a configured key did not make it into the downloaded layout. */
 export interface SkippedKey {
@@ -26,6 +31,17 @@ export class Directory {
 
   users(): HotdeskUser[] {
     return [...this.usersByExt.values()];
+  }
+
+  /**
+   * Reset a Hot Desk PIN: the user's next login is checked against `pin`. The user is a fresh record,
+   * never the config's own object, which the world's other call servers may share.
+   */
+  setPin(ext: string, pin: string): boolean {
+    const user = this.usersByExt.get(ext);
+    if (!user) return false;
+    this.usersByExt.set(ext, { ...user, pin });
+    return true;
   }
 
   set(dn: string): SetConfig | undefined {
@@ -58,7 +74,7 @@ export function layoutKeys(keys: readonly KeyEntry[]): { entries: LayoutKey[]; s
     else if (seen.has(n)) skipped.push({ key: k.key, why: 'duplicate' });
     else {
       seen.add(n);
-      entries.push({ key: n, type: k.type, dn: k.dn ?? '', label: k.label ?? '' });
+      entries.push({ key: n, type: k.type, dn: keyCode(k), label: k.label ?? '' });
     }
   }
   return { entries, skipped };

@@ -13,6 +13,10 @@ export interface LoginDesk {
   directory: Directory;
   lockout: LockoutBook;
   challenges: ChallengeBook;
+  /** The set's COS has Hot Desk Login Accept (a set without it takes no login). */
+  acceptsLogin(mac: string): boolean;
+  /** ACD agents' rules (acd/acd-desk.ts): no agent on a handset, no log-over where an agent is concerned. */
+  refusal?(mac: string, ext: string): LoginCode | undefined;
   /** Where a user homed on `home` logs in instead, or undefined when this controller serves the user. */
   redirectFor(user: HotdeskUser): { ip: string; port: number } | undefined;
 }
@@ -22,7 +26,11 @@ export function loginResult(code: LoginCode, ext: string, more: Partial<LoginRes
 }
 
 /** The outcome of every check that comes before the PIN, or the user when all pass. */
-function precheck(desk: LoginDesk, ext: string): { user: HotdeskUser } | { refusal: LoginResult } {
+function precheck(desk: LoginDesk, mac: string, ext: string): { user: HotdeskUser } | { refusal: LoginResult } {
+  // the set first: without Hot Desk Login Accept in its COS it takes nobody's login
+  if (!desk.acceptsLogin(mac)) return { refusal: loginResult('not-accepted', ext) };
+  const refused = desk.refusal?.(mac, ext);
+  if (refused) return { refusal: loginResult(refused, ext) };
   const user = desk.directory.user(ext);
   if (!user) {
     // a set's own DN is a real extension, just not one a hot desk user owns
@@ -43,7 +51,7 @@ function lockedResult(ext: string, remainingMs: number): LoginResult {
 
 /** login-begin: a fresh challenge, or at once the result when the extension cannot log in here. */
 export function beginLogin(desk: LoginDesk, mac: string, ext: string): LoginChallenge | LoginResult {
-  const p = precheck(desk, ext);
+  const p = precheck(desk, mac, ext);
   if ('refusal' in p) return p.refusal;
   return { type: 'login-challenge', nonce: desk.challenges.issue(mac, ext) };
 }
@@ -56,7 +64,7 @@ export function beginLogin(desk: LoginDesk, mac: string, ext: string): LoginChal
  */
 export function completeLogin(desk: LoginDesk, mac: string, ext: string, hmac: Uint8Array): { result: LoginResult; user?: HotdeskUser } {
   const nonce = desk.challenges.take(mac, ext);
-  const p = precheck(desk, ext);
+  const p = precheck(desk, mac, ext);
   if ('refusal' in p) return { result: p.refusal };
   const { user } = p;
   if (!nonce) {

@@ -6,6 +6,7 @@
 import type { KeyEntry as LayoutKey } from '../../../firmware/signalling/key-layout.ts';
 import type { KeyEntry } from '../config.ts';
 import type { SkippedKey } from './directory.ts';
+import { keyCode } from './acd/agents.ts';
 
 export function setLayoutKeys(keys: readonly KeyEntry[]): { entries: LayoutKey[]; skipped: SkippedKey[] } {
   const entries: LayoutKey[] = [];
@@ -20,7 +21,7 @@ export function setLayoutKeys(keys: readonly KeyEntry[]): { entries: LayoutKey[]
     else if (seen.has(id)) skipped.push({ key: k.key, why: 'duplicate' });
     else {
       seen.add(id);
-      entries.push({ ...(module > 0 ? { module } : {}), key: n, type: k.type, dn: k.dn ?? '', label: k.label ?? '' });
+      entries.push({ ...(module > 0 ? { module } : {}), key: n, type: k.type, dn: keyCode(k), label: k.label ?? '' });
     }
   }
   return { entries, skipped };

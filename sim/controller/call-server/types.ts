@@ -9,8 +9,12 @@ import type { PhoneRecord } from './phones.ts';
 
 /** The part of the controller's world the call server reads; identity, lockout and cluster default. */
 export type CallServerWorld = Pick<ControllerConfig, 'users' | 'sets' | 'heartbeatMs'> &
-  Partial<Pick<ControllerConfig, 'healthCheckMs' | 'alarmDn'>> &
-  Partial<Pick<ControllerConfig, 'identity' | 'lockout' | 'cluster'>>;
+  Partial<Pick<ControllerConfig, 'healthCheckMs' | 'alarmDn' | 'voicemailDn'>> &
+  Partial<Pick<ControllerConfig, 'identity' | 'lockout' | 'cluster'>> &
+  /** Automatic DN Selection (dn-selection.ts): on with both `dnRange` and the set-registration code. */
+  Partial<Pick<ControllerConfig, 'dnRange' | 'accessCodes'>> &
+  /** ACD hot desk agents and their groups (acd/). */
+  Partial<Pick<ControllerConfig, 'agents' | 'acdGroups'>>;
 
 export interface CallServerOptions {
   clock: Clock;
@@ -40,6 +44,10 @@ export interface CallServerOptions {
     userLoggedIn(element: string, ext: string): void;
     userLoggedOut(ext: string, at: number): void;
     lastLogout(ext: string): number;
+    /** Whether that element is in service (a user's secondary serves them only while home is not). */
+    isAlive?(element: string): boolean;
+    /** The element users without a `home` belong to: the cluster's first (this controller). */
+    primary?(): string | undefined;
   };
 }
 
@@ -61,6 +69,12 @@ export interface UserInfo {
   line: LineState;
   pendingLogout?: LogoutReason; // a logout waiting for the call to end
 }
+
+/**
+ * LOCATE REMOTE DN: whether a hot desk user is logged in here and on which set (its own DN, "" when it
+ * has none); `external`: an External Hot Desk User logged in on their own device, at that number.
+ */
+export type UserLocation = { loggedIn: false } | { loggedIn: true; setDn: string; mac: string; since: number; external?: string };
 
 /** What became of a logout asked of the call server (remote, auto, scheduled). */
 export type LogoutOutcome = 'done' | 'waiting' | 'refused-ringing' | 'not-allowed' | 'unknown-ext' | 'not-logged-in';

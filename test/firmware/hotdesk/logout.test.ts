@@ -97,6 +97,28 @@ describe('hot desk logout', () => {
     expect(r.shown()).toEqual(['No User Logged In']);
   });
 
+  it("remote logout without #: the extension is whole at the register-ack's dial plan length", async () => {
+    const r = rig();
+    r.primary.dialDigits = 4;
+    await r.boot();
+    await r.dial('111512');
+    expect(r.primary.got('logout-request')).toEqual([]);
+    await r.dial('4');
+    expect(r.primary.got('logout-request')).toEqual([{ type: 'logout-request', reason: 'remote', ext: '5124' }]);
+    expect(r.shown()).toEqual(['5124 Logged Out']);
+  });
+
+  it('a handset takes neither the login nor the logout code (HotDesk phone mode only)', async () => {
+    const r = rig({ profile: '5607' });
+    r.primary.dialDigits = 4;
+    await r.boot();
+    await r.dial('222*');
+    expect(r.shown()).not.toContain('Enter Extension:');
+    await r.advance(5000);
+    await r.press('login');
+    expect(r.shown()).toContain('Enter Extension:');
+  });
+
   it('remote logout refused by COS shows Not Allowed', async () => {
     const r = rig();
     r.primary.logoutAnswer = (ext) => ({ type: 'logout-refused', reason: 'not-allowed', ext });

@@ -2,7 +2,9 @@ import fc from 'fast-check';
 import { inspect } from 'node:util';
 import { describe, expect, it } from 'vitest';
 import { LANGUAGES, stringsFor } from '../../../firmware/display/strings.ts';
-import { DEFAULT_ACCESS_CODES, matchDialed } from '../../../firmware/hotdesk/dial-codes.ts';
+import { DEFAULT_ACCESS_CODES, codesFor, matchDialed } from '../../../firmware/hotdesk/dial-codes.ts';
+import { classifyRegisterAnswer } from '../../../firmware/service/registration.ts';
+import type { RegisterAck } from '../../../firmware/signalling/messages.ts';
 import { applyLayout } from '../../../firmware/keys/layout.ts';
 import { PinBuffer } from '../../../firmware/hotdesk/pin-buffer.ts';
 import { toPeers } from '../../../firmware/service/peers.ts';
@@ -16,6 +18,37 @@ describe('dial codes', () => {
     expect(matchDialed('1115124#', c)).toEqual({ kind: 'remote-logout', ext: '5124' });
     for (const p of ['2', '22', '222', '3', '33', '1', '111', '1115']) expect(matchDialed(p, c).kind).toBe('partial');
     for (const p of ['4', '2*', '111#', '3333', '2222']) expect(matchDialed(p, c).kind).toBe('invalid');
+  });
+
+  it("a remote logout's extension is whole at the dial plan's length, no closing # (Mitel: *335123)", () => {
+    expect(matchDialed('1115124', c, 4)).toEqual({ kind: 'remote-logout', ext: '5124' });
+    for (const p of ['111', '1115', '111512']) expect(matchDialed(p, c, 4).kind).toBe('partial');
+    // a # still ends it early, and without a plan length (0) it is what ends it
+    expect(matchDialed('111512#', c, 4)).toEqual({ kind: 'remote-logout', ext: '512' });
+    expect(matchDialed('1115124', c, 0).kind).toBe('partial');
+  });
+
+  it('the handsets (HotDesk phone mode) take no login or logout code; MiNET sets do', () => {
+    const handset = codesFor('handset-hotdesk-mode', c);
+    for (const p of ['222*', '333']) expect(matchDialed(p, handset, 4).kind).toBe('invalid');
+    for (const p of ['*', '2', '22', '222', '3', '33']) expect(matchDialed(p, handset, 4).kind).toBe('invalid');
+    expect(matchDialed('1115124', handset, 4)).toEqual({ kind: 'remote-logout', ext: '5124' });
+    for (const method of ['dial', 'hotdesk-key'] as const) {
+      expect(matchDialed('222*', codesFor(method, c)).kind).toBe('login');
+      expect(matchDialed('333', codesFor(method, c)).kind).toBe('logout');
+    }
+  });
+});
+
+describe('the version rule on a re-home', () => {
+  const ack = (firmwareVersion: string): RegisterAck => ({
+    type: 'register-ack', result: 'ok', heartbeatSeconds: 30, healthCheckSeconds: 20, serverTimeMs: 0, controllerId: 'icp-2', firmwareVersion, alarmDn: '0', dialDigits: 4, dn: '',
+  });
+  it('upgrades only to a newer version; an older, equal, empty or unreadable one is served as is', () => {
+    for (const v of ['1.0.0.1', '1.2.0.0', '2.0']) expect(classifyRegisterAnswer(ack(v), '1.0.0.0', true)).toEqual({ kind: 'upgrade', version: v });
+    for (const v of ['0.9.0.0', '1.0.0.0', '1.0', '', 'x.y']) expect(classifyRegisterAnswer(ack(v), '1.0.0.0', true).kind).toBe('ok');
+    // at boot the TFTP server's image decided: never a reboot from register-ack
+    expect(classifyRegisterAnswer(ack('2.0.0.0'), '1.0.0.0', false).kind).toBe('ok');
   });
 });
 

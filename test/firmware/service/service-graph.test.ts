@@ -35,6 +35,7 @@ const ack = (over: Partial<Extract<Message, { type: 'register-ack' }>> = {}): Me
   firmwareVersion: '',
   alarmDn: '0',
   dialDigits: 0,
+  dn: '',
   ...over,
 });
 
@@ -50,12 +51,16 @@ function samples(s: AnyMachineSnapshot): AnyEventObject[] {
       answer('register-ack ok, another firmware expected', register, ack({ firmwareVersion: '9.9' })),
       answer('register-ack try-later', register, ack({ result: 'try-later' })),
       answer('register-ack refused', register, ack({ result: 'refused' })),
+      answer('register-ack dn-required', register, ack({ result: 'dn-required' })),
+      answer('register-ack no-dn', register, ack({ result: 'no-dn' })),
       answer('register redirected', register, { type: 'redirect', ip: HOME.ip, port: HOME.port, reason: 'home-elsewhere' }),
       answer('register answered by heartbeat-ack', register, { type: 'heartbeat-ack', serverTimeMs: 0 }),
       failed('register unanswered', register),
       answer('a stale register-ack', 'register:0', ack()),
     );
   }
+  // the Set Registration code prompt: a digit, Cancel, # (sends only what was keyed)
+  if (s.matches('codeEntry')) out.push(named('key 9', { type: 'key', key: '9' }), named('key cancel', { type: 'key', key: 'cancel' }), named('key #', { type: 'key', key: '#' }));
   if (heartbeat !== '') out.push(answer('heartbeat-ack', heartbeat, { type: 'heartbeat-ack', serverTimeMs: 0 }), failed('heartbeat missed', heartbeat));
   if (health !== '') {
     out.push(
@@ -81,7 +86,7 @@ function samples(s: AnyMachineSnapshot): AnyEventObject[] {
  */
 const abstraction = (s: AnyMachineSnapshot) => {
   const c = s.context;
-  return `${JSON.stringify(s.value)} mode=${c.mode} failedOver=${c.failedOver} missed=${c.missed} resume=${c.resumeLogin}`;
+  return `${JSON.stringify(s.value)} mode=${c.mode} failedOver=${c.failedOver} missed=${c.missed} resume=${c.resumeLogin} code=${c.code !== ''}`;
 };
 
 const w = walk(walked, { input: INPUT, events: samples, abstraction });
@@ -123,6 +128,9 @@ describe('service machine, model-based', () => {
       if (snap.matches({ registering: 'announce' })) {
         expect(shown().at(-1)).toEqual(c.mode === 'failover' ? ['Resiliency 2/3', `ICP ${c.server.ip}`] : ['Set 10.0.0.50', `ICP ${c.server.ip}`]);
       }
+      if (snap.matches('codeEntry')) expect(shown().at(-1)).toEqual(c.code === '' ? ['Set Registration', 'Enter Code:'] : ['Set Registration', `Enter Code: ${c.code}`]);
+      if (snap.matches('noDn')) expect(shown().at(-1)).toEqual(['No DN Available']);
+      if (snap.matches({ registering: 'waitingAck' }) && c.code !== '') expect(requests('register').at(-1)).toMatchObject({ msg: { dn: c.code } });
       if (snap.matches('failingOver')) {
         expect(linkEvents.at(-1)?.type).toBe('sig.cancel');
         expect(told().at(-1)).toEqual({ type: 'service.rehoming', mode: 'failover' });
@@ -177,6 +185,29 @@ describe('service machine, the user and the redirect hops', () => {
     expect(l.snapshot().value).toBe('upgrading');
     expect(linkEvents.at(-1)).toMatchObject({ type: 'sig.request', msg: { type: 'logout-request', reason: 'failover-version', ext: '5123' } });
     expect(l.sent.filter((e) => e.to === 'parent').map((e) => e.event.type)).toEqual(['user', 'registered', 'firmware.reboot']);
+    l.root.stop();
+  });
+
+  it('Automatic DN Selection: asks for the code, registers with it, and keeps the DN the controller chose', () => {
+    const linkEvents: AnyEventObject[] = [];
+    const l = liveService(linkEvents);
+    l.send({ type: 'service.subscribe', ref: l.root.system.get('subscriber') });
+    after(l, 'announce');
+    answerRegister(l, ack({ result: 'dn-required' }));
+    expect(l.snapshot().value).toBe('codeEntry');
+    // the prompt is the service's, on the boot layer: it takes the keypad, OK and Cancel
+    expect(l.sent.filter((e) => e.to === SYSTEM.display).at(-1)?.event).toMatchObject({ layer: 'boot', rows: ['Set Registration', 'Enter Code:'], takes: ['dial', 'ok', 'cancel'] });
+    for (const key of ['9', '9']) l.send({ type: 'key', key });
+    l.send({ type: 'key', key: 'ok' });
+    after(l, 'announce');
+    expect(linkEvents.at(-1)).toMatchObject({ type: 'sig.request', msg: { type: 'register', dn: '99' } });
+    answerRegister(l, ack({ dn: '5102' }));
+    expect(l.snapshot().context).toMatchObject({ dn: '5102', code: '' });
+    expect(l.sent.filter((e) => e.to === 'subscriber').map((e) => e.event).find((e) => e.type === 'service.registered')).toMatchObject({ dn: '5102' });
+    // a later register (a fail-over, a redirect) names the DN, not the code
+    l.send({ type: 'sig.push', msg: { type: 'redirect', ip: HOME.ip, port: HOME.port, reason: 'maintenance' } });
+    after(l, 'announce');
+    expect(linkEvents.at(-1)).toMatchObject({ type: 'sig.request', msg: { type: 'register', dn: '5102' } });
     l.root.stop();
   });
 

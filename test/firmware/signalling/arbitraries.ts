@@ -18,6 +18,8 @@ import {
   RELEASE_CAUSES,
   RING_TYPES,
   LINE_STATUSES,
+  AGENT_ACTIONS,
+  AGENT_STATES,
 } from '../../../firmware/signalling/messages.ts';
 import { KEY_TYPES } from '../../../firmware/signalling/key-layout.ts';
 import type { KeyEntry } from '../../../firmware/signalling/key-layout.ts';
@@ -74,6 +76,7 @@ export const messageArbitraries: ArbitraryTable = {
     firmwareVersion: text,
     alarmDn: dn,
     dialDigits: u8,
+    dn,
   }),
   heartbeat: fc.record({ type: fc.constant('heartbeat'), hotdeskExt: dn }),
   'heartbeat-ack': fc.record({ type: fc.constant('heartbeat-ack'), serverTimeMs: u48 }),
@@ -113,6 +116,9 @@ export const messageArbitraries: ArbitraryTable = {
   'call-conference': fc.record({ type: fc.constant('call-conference'), callId: u32, line: u8, fromDn: dn, toDn: dn, otherCallId: u32 }),
   'call-release': fc.record({ type: fc.constant('call-release'), callId: u32, line: u8, fromDn: dn, toDn: dn, cause: fc.constantFrom(...RELEASE_CAUSES) }),
   'line-status': fc.record({ type: fc.constant('line-status'), callId: u32, line: u8, dn, party: dn, state: fc.constantFrom(...LINE_STATUSES) }),
+  'message-waiting': fc.record({ type: fc.constant('message-waiting'), ext: dn, count: u16, voicemailDn: dn }),
+  'agent-state': fc.record({ type: fc.constant('agent-state'), id: dn, state: fc.constantFrom(...AGENT_STATES), logoutPending: fc.boolean() }),
+  'agent-request': fc.record({ type: fc.constant('agent-request'), action: fc.constantFrom(...AGENT_ACTIONS) }),
 };
 
 /** Any message of any type. */

@@ -194,12 +194,14 @@ describe('signalling messages: the encoder refuses what cannot go on the wire', 
 });
 
 describe('signalling messages: the type list', () => {
-  it('lists all 30 message types the protocol defines', () => {
+  it('lists all the message types the protocol defines, in wire-code order', () => {
     const expected: MessageType[] = [
       'register', 'register-ack', 'heartbeat', 'heartbeat-ack', 'health-check', 'health-ack', 'redirect', 'key-exchange', 'key-exchange-ack', 'ack',
       'login-begin', 'login-challenge', 'login', 'login-result', 'key-layout-begin', 'key-layout-block',
       'logout-request', 'logout-notice', 'logout-refused', 'blf-subscribe', 'blf-state',
       'call-setup', 'call-alerting', 'call-connect', 'call-hold', 'call-resume', 'call-transfer', 'call-conference', 'call-release', 'line-status',
+      'message-waiting',
+      'agent-state', 'agent-request',
     ];
     expect(MESSAGE_TYPES).toEqual(expected);
   });

@@ -9,6 +9,7 @@ import { encodeKeyLayout } from '../../../firmware/signalling/key-layout.ts';
 import { splitKeyLayout } from '../../../firmware/signalling/key-layout-transfer.ts';
 import type { KeyEntry } from '../../../firmware/signalling/key-layout.ts';
 import {
+  BODY_SPECS,
   FLAG_ACK_NEEDED,
   FLAG_REQUEST,
   FLAG_RESPONSE,
@@ -18,13 +19,6 @@ import {
   typeCode,
 } from '../../../firmware/signalling/messages.ts';
 import type { Envelope, Message, MessageOf, MessageType } from '../../../firmware/signalling/messages.ts';
-import { blfBodies } from '../../../firmware/signalling/messages-blf.ts';
-import { callBodies } from '../../../firmware/signalling/messages-call.ts';
-import { keyLayoutBodies } from '../../../firmware/signalling/messages-key-layout.ts';
-import { loginBodies } from '../../../firmware/signalling/messages-login.ts';
-import { logoutBodies } from '../../../firmware/signalling/messages-logout.ts';
-import { registrationBodies } from '../../../firmware/signalling/messages-registration.ts';
-import { sessionBodies } from '../../../firmware/signalling/messages-session.ts';
 import { pinResponse } from '../../../firmware/signalling/pin-auth.ts';
 
 export const DOC_PATH = fileURLToPath(new URL('../../../docs/protocol.md', import.meta.url));
@@ -126,11 +120,12 @@ const DOCS: { [K in MessageType]: Doc<K> } = {
       healthCheckSeconds: 'On a secondary, how often the phone sends health-check to its primary (fail-back).',
       serverTimeMs: 'The controller\'s clock, ms since the Unix epoch (48 bits).',
       controllerId: 'Names the controller (shown during fail-over, checked on fail-back).',
-      firmwareVersion: 'The load the controller expects; a phone running a different one upgrades.',
+      firmwareVersion: 'The load the controller expects; a re-homing phone running an older one upgrades.',
       alarmDn: 'Where a handset\'s Alarm key calls (the world\'s alarm-dn; the operator, 0, by default).',
       dialDigits: 'A dialled extension is complete at this many digits (the dial plan\'s length; 0: at # or a 4 s pause).',
+      dn: 'The DN the set is registered with: the one it sent, or the one Automatic DN Selection chose for it (empty: none). dn-required asks a set with no DN for the Set Registration Access Code; no-dn: no free DN in the range.',
     },
-    example: { type: 'register-ack', result: 'ok', heartbeatSeconds: 30, healthCheckSeconds: 20, serverTimeMs: 1_700_000_000_000, controllerId: 'icp-1', firmwareVersion: '4.2.1', alarmDn: '0', dialDigits: 4 },
+    example: { type: 'register-ack', result: 'ok', heartbeatSeconds: 30, healthCheckSeconds: 20, serverTimeMs: 1_700_000_000_000, controllerId: 'icp-1', firmwareVersion: '4.2.1', alarmDn: '0', dialDigits: 4, dn: '5102' },
     envelope: RSP(0x0000002a),
   },
   heartbeat: {
@@ -319,6 +314,31 @@ const DOCS: { [K in MessageType]: Doc<K> } = {
     example: { type: 'line-status', callId: 0x0102, line: 2, dn: '5000', party: '5124', state: 'held' },
     envelope: REQ_ACK(0x78),
   },
+  'message-waiting': {
+    role: 'C>P',
+    what: 'The voice mailbox of the hot desk user logged in on the set: sent at login and on every change, so the Message key lamp follows the user (lit while count > 0); the Message key calls voicemailDn.',
+    fields: { ext: 'The user whose mailbox it is.', count: 'Messages waiting (0: the lamp goes dark).', voicemailDn: 'Where the mailbox answers (a party the call server plays).' },
+    example: { type: 'message-waiting', ext: '5123', count: 2, voicemailDn: '8500' },
+    envelope: REQ_ACK(0x80),
+  },
+  'agent-state': {
+    role: 'C>P',
+    what: 'The ACD agent logged in on the set (an agent logs in through the hot desk login, the agent ID in place of the extension): pushed after the login and on every change of state, and the answer to agent-request. The set shows what it says (MAKE BUSY, WORK TIMER) and lights the Make Busy key.',
+    fields: {
+      id: 'The agent ID ("" with logged-out when the set has no agent).',
+      state: 'The agent\'s state: available for the next ACD call, Make Busy, in the work timer after an ACD call, on an ACD call (ringing or up); logged-out when the agent left the set.',
+      logoutPending: 'The agent asked to log out during a call: the logout happens when the call ends, and no ACD call is offered until then.',
+    },
+    example: { type: 'agent-state', id: '1001', state: 'make-busy', logoutPending: false },
+    envelope: REQ_ACK(0x90),
+  },
+  'agent-request': {
+    role: 'P>C',
+    what: 'The agent on the set asks for a change: Make Busy, available again (Make Busy off, or the work timer cancelled), or logout (the agent goes to Make Busy at once, and leaves the set when the prime line is idle).',
+    fields: { action: 'The change asked for.' },
+    example: { type: 'agent-request', action: 'make-busy' },
+    envelope: REQ(0x91),
+  },
 };
 
 // ---- offsets and sizes, read off the body layouts ----
@@ -381,7 +401,7 @@ function rows(layout: Structure): Row[] {
 
 // the family tables, for the field kinds and spans of each body
 const BODY_LAYOUTS = Object.fromEntries(
-  Object.entries({ ...registrationBodies, ...sessionBodies, ...loginBodies, ...keyLayoutBodies, ...logoutBodies, ...blfBodies, ...callBodies }).map(([k, v]) => [k, v.layout]),
+  Object.entries(BODY_SPECS).map(([k, v]) => [k, v.layout]),
 ) as Record<MessageType, Structure>;
 
 const ROLE_TEXT: Record<Role, string> = { 'P>C': 'phone → controller', 'C>P': 'controller → phone', both: 'either way' };
@@ -390,7 +410,8 @@ function answersOf(type: MessageType): string {
   const typed = TYPED_ANSWERS[type];
   if (typed) return `answered by ${typed.map((t) => '`' + t + '`').join(' or ')}`;
   const isAnswer = Object.values(TYPED_ANSWERS).some((list) => list?.includes(type)) || type === 'ack';
-  return isAnswer && type !== 'redirect' && type !== 'logout-notice' ? 'an answer' : 'sent with ACK-NEEDED, answered by `ack`';
+  // agent-state, like logout-notice, is pushed as well as answered
+  return isAnswer && type !== 'redirect' && type !== 'logout-notice' && type !== 'agent-state' ? 'an answer' : 'sent with ACK-NEEDED, answered by `ack`';
 }
 
 function escapeCell(s: string): string {

@@ -11,7 +11,7 @@ import { FakeNet, flush } from '../../support/fake-net.ts';
 const PHONE: Peer = { ip: '10.0.0.50', port: 6800 };
 const SERVER: Peer = { ip: '10.0.0.1', port: 6800 };
 const REGISTER: Message = { type: 'register', mac: '00:08:5d:12:34:56', model: '5340', firmwareVersion: '1.0', dn: '', hotdeskExt: '', sessionToken: new Uint8Array(16), layoutCrc: 0 };
-const REGISTER_ACK: Message = { type: 'register-ack', result: 'ok', heartbeatSeconds: 30, healthCheckSeconds: 20, serverTimeMs: 0, controllerId: 'icp1', firmwareVersion: '1.0', alarmDn: '0', dialDigits: 4 };
+const REGISTER_ACK: Message = { type: 'register-ack', result: 'ok', heartbeatSeconds: 30, healthCheckSeconds: 20, serverTimeMs: 0, controllerId: 'icp1', firmwareVersion: '1.0', alarmDn: '0', dialDigits: 4, dn: '' };
 
 /** A phone and a controller on one fake network; the controller counts its handler runs. */
 function world(opts: { handler?: RequestHandler; phone?: Partial<TransactionsOptions>; server?: Partial<TransactionsOptions> } = {}) {

@@ -45,7 +45,7 @@ describe('hotdesk command', () => {
   it.each([
     [['fly'], /unknown command "fly"/],
     [['sim', '--bogus'], /Unknown option '--bogus'/],
-    [['sim', '--for', 'soon'], /--for takes a duration/],
+    [['sim', '--for', 'soon'], /--for soon: a duration is a number with a unit/],
     [['sim', '--link', 'a,b,c'], /--link takes/],
     [['phone'], /--port is required/],
     [['run'], /name at least one scenario file/],
@@ -56,9 +56,9 @@ describe('hotdesk command', () => {
     expect(ran.stderr.trim().split('\n')).toHaveLength(1);
   });
 
-  it('a port that does not exist: one line naming it, non-zero exit', async () => {
+  it('a port that does not exist: one line naming it, exit 3 (the environment)', async () => {
     const ran = await hotdesk(['phone', '--port', '/dev/hotdesk-no-such-port', '--for', '1s']);
-    expect(ran.code).not.toBe(0);
+    expect(ran.code).toBe(3);
     expect(ran.stderr).toContain('/dev/hotdesk-no-such-port');
     expect(ran.stderr.trim().split('\n')).toHaveLength(1);
   });

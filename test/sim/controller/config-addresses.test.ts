@@ -19,6 +19,7 @@ describe('controller world: IPv4 addresses', () => {
     [{ identity: { id: 'icp-1', ip: '256.0.0.1' } }, 'world.yaml: /identity/ip must be an IPv4 address'],
     [{ relay: { agent: '1.1.1.1111' } }, 'world.yaml: /relay/agent must be an IPv4 address'],
     [{ users: [{ ext: '5123', pin: '1', home: '999.1.1.1' }] }, 'world.yaml: /users/0/home must be an IPv4 address'],
+    [{ sets: [{ profile: '5340', dn: '5000', secondary: '192.168.10' }] }, 'world.yaml: /sets/0/secondary must be an IPv4 address'],
     [{ relay: { dhcp: '300.0.0.1:67' } }, 'world.yaml: /relay/dhcp must be an IPv4 address and a port'],
   ])('%j is refused', (raw, message) => {
     const m = errorOf(raw);
@@ -29,12 +30,17 @@ describe('controller world: IPv4 addresses', () => {
     expect(parseControllerConfig({ dhcp: { 'sw-tftp': ip } }, 'w').dhcp.swTftp).toBe(ip);
   });
 
+  it("a set's secondary element is kept; a set without one has none", () => {
+    const c = parseControllerConfig({ sets: [{ profile: '5340', dn: '5000', secondary: '192.168.10.2' }, { profile: '5340', dn: '5001' }] }, 'w');
+    expect(c.sets.map((s) => s.secondary)).toEqual(['192.168.10.2', undefined]);
+  });
+
   it('hotdesk controller exits 2 and names the file and the field', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'hotdesk-config-ip-'));
     const file = join(dir, 'world.json');
     writeFileSync(file, JSON.stringify({ dhcp: { 'sw-tftp': '300.1.1.1' } }));
     const r = await hotdesk(['controller', '--port', join(dir, 'no-such-port'), '--config', file]);
     expect(r.code).toBe(2);
-    expect(r.stderr).toContain(`${file}: /dhcp/sw-tftp must be an IPv4 address`);
+    expect(r.stderr).toMatch(new RegExp(`${file.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}(:\\d+)?: /dhcp/sw-tftp must be an IPv4 address`));
   }, 30_000);
 });

@@ -46,6 +46,7 @@ describe('controller world validation', () => {
     writeFileSync(join(dir, 'bad.yaml'), 'users:\n  - { ext: "5123", pin: "12345678901" }\n');
     const ran = await hotdesk(['sim', '--headless', '--for', '1s', '--config', join(dir, 'bad.yaml')]);
     expect(ran.code).toBe(2);
-    expect(ran.stderr.trim()).toBe(`hotdesk sim: ${join(dir, 'bad.yaml')}: /users/0/pin must be 0 to 8 digits`);
+    // the line of the bad field itself (line 2), never the PIN it holds
+    expect(ran.stderr.trim()).toBe(`hotdesk sim: ${join(dir, 'bad.yaml')}:2: /users/0/pin must be 0 to 8 digits`);
   });
 });

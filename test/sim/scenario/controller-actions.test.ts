@@ -82,10 +82,10 @@ describe('controller actions', () => {
       'icp-2 loginOnSimulatedSet 5123 5002',
       'icp-1 logoutUser 5123',
       'icp-2 logoutUser 5123',
-      'icp-1 scheduleLogout',
-      'icp-2 scheduleLogout',
-      'icp-1 scheduleLogout',
-      'icp-2 scheduleLogout',
+      'icp-1 scheduleLogout all',
+      'icp-2 scheduleLogout all',
+      'icp-1 scheduleLogout all',
+      'icp-2 scheduleLogout all',
     ]);
   });
 

@@ -43,10 +43,10 @@ describe('scenario loader', () => {
   it.each([
     ['name: x\nprofile: 5340\nsteps:\n  - advance: soon\n', 4, /duration/],
     ['name: x\nprofile: 5340\nsteps:\n  - advance: 1s\n  - fly: away\n', 5, /unknown step "fly"/],
-    ['name: x\nprofile: 5340\nsteps:\n  - wait-display: "a"\n    timout: 3s\n', 4, /unknown key "timout"/],
+    ['name: x\nprofile: 5340\nsteps:\n  - wait-display: "a"\n    timout: 3s\n', 5, /unknown key "timout"/],
     ['name: x\nprofile: 5340\n', 1, /needs "steps"/],
     ['profile: 5340\nsteps:\n  - advance: 1s\n', 1, /needs a "name"/],
-    ['name: x\nprofile: 5340\nsteps: [\n', 4, /not valid YAML/],
+    ['name: x\nprofile: 5340\nsteps: [\n', 3, /a "\[" opened here is never closed with "\]"/],
     ['name: x\nprofile: 5340\nsteps:\n  - dial: "12a"\n', 4, /dial takes keypad digits/],
     ['name: x\nprofile: 5340\nsteps:\n  - press: "!!"\n', 4, /unknown key "!!": press takes 0-9/],
     ['name: x\nprofile: 5340\nbogus: 1\nsteps:\n  - advance: 1s\n', 3, /unknown top-level key "bogus"/],

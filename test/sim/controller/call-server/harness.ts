@@ -13,7 +13,7 @@ import { KeyLayoutAssembler } from '../../../../firmware/signalling/key-layout-t
 import type { BlfState, LoginResult, Message } from '../../../../firmware/signalling/messages.ts';
 import { pinResponse } from '../../../../firmware/signalling/pin-auth.ts';
 import { Transactions, type Peer } from '../../../../firmware/signalling/transactions.ts';
-import { CallServer, type CallServerWorld } from '../../../../sim/controller/call-server/call-server.ts';
+import { CallServer, type CallServerOptions, type CallServerWorld } from '../../../../sim/controller/call-server/call-server.ts';
 import type { HotdeskUser, SetConfig } from '../../../../sim/controller/config.ts';
 import { FakeNet } from '../../../support/fake-net.ts';
 
@@ -116,7 +116,8 @@ export interface World {
   typeOf(bytes: Uint8Array): string;
 }
 
-export function world(config: { users?: HotdeskUser[]; sets?: SetConfig[] } & Partial<CallServerWorld> = {}): World {
+/** `more.cluster`: the other elements as this one sees them (which is alive, which is the first). */
+export function world(config: { users?: HotdeskUser[]; sets?: SetConfig[] } & Partial<CallServerWorld> = {}, more: Pick<CallServerOptions, 'cluster'> = {}): World {
   // the settle lets promise chains (the server's key-layout push) run between instants
   const clock = new VirtualClock(() => new Promise<void>((resolve) => setImmediate(resolve)));
   const net = new FakeNet(clock, 5);
@@ -130,6 +131,7 @@ export function world(config: { users?: HotdeskUser[]; sets?: SetConfig[] } & Pa
     world: { heartbeatMs: 30_000, ...config, users: config.users ?? [], sets: config.sets ?? [] },
     tracer: { record: (r) => trace.push(r) },
     keyLog: (line) => keys.add(line),
+    ...more,
   });
   net.attach(SERVER, server);
   const w: World = {

@@ -53,7 +53,19 @@ describe('call server: login results', () => {
     await p.register();
     expect(await p.login('5400', '1')).toMatchObject({ code: 'redirect', redirectIp: '10.0.2.1', redirectPort: 6900 });
     expect(await p.login('5401', '1')).toMatchObject({ code: 'redirect', redirectIp: '10.0.3.1', redirectPort: 6800 });
-    // this controller is 5402's secondary: it serves the user
+    // this controller is only 5402's secondary and home is up (nothing says otherwise): home takes the login
+    expect(await p.login('5402', '1')).toMatchObject({ code: 'redirect', redirectIp: '10.0.2.1', redirectPort: 6900 });
+  });
+
+  it("a user's secondary sends the login home while home is in service, and serves it while home is not", async () => {
+    const dead = new Set<string>();
+    const cluster = { phoneRegistered() {}, userLoggedIn() {}, userLoggedOut() {}, lastLogout: () => -1, isAlive: (ip: string) => !dead.has(ip), primary: () => '192.168.10.1' };
+    const w = world({ users: [user('5402', '1', { home: '10.0.2.1', secondary: '192.168.10.1' })], cluster: [{ id: 'icp-2', ip: '10.0.2.1', port: 6900 }] }, { cluster });
+    const p = w.phone(1);
+    await p.register();
+    expect(await p.login('5402', '1')).toMatchObject({ code: 'redirect', redirectIp: '10.0.2.1', redirectPort: 6900 });
+    expect(w.server.users()).toEqual([]);
+    dead.add('10.0.2.1');
     expect((await p.login('5402', '1')).code).toBe('ok');
   });
 

@@ -22,6 +22,43 @@ describe('call server: a phone registering with a user logged in (re-home, reboo
     expect(watcher.blf.get('5123')).toBe('idle');
   });
 
+  it('resilient hot desking: away from home, the user is kept only when user and set both have this secondary', async () => {
+    // the user's home (the cluster's first element) is dead; this element is the user's secondary
+    const cluster = { phoneRegistered() {}, userLoggedIn() {}, userLoggedOut() {}, lastLogout: () => -1, isAlive: () => false, primary: () => '192.168.10.9' };
+    const cases = [
+      { what: 'both', userSecondary: '192.168.10.1', setSecondary: '192.168.10.1', kept: true },
+      { what: 'the set has another secondary', userSecondary: '192.168.10.1', setSecondary: '192.168.10.7', kept: true },
+      { what: 'no set secondary', userSecondary: '192.168.10.1', setSecondary: undefined, kept: false },
+      { what: 'no user secondary', userSecondary: undefined, setSecondary: '192.168.10.1', kept: false },
+      { what: "the user's secondary is another element", userSecondary: '192.168.10.7', setSecondary: '192.168.10.1', kept: false },
+    ];
+    for (const c of cases) {
+      const primary = world({ users: [user('5123', '1234')], sets: [set('5001')] });
+      const before = primary.phone(2);
+      await before.register('5001');
+      const login = await before.login('5123', '1234');
+      const w = world({ users: [user('5123', '1234', { secondary: c.userSecondary })], sets: [set('5001', { secondary: c.setSecondary })] }, { cluster });
+      const p = w.phone(2);
+      expect(await p.register('5001', '5123', '5340', login.token)).toMatchObject({ type: 'register-ack', result: 'ok' });
+      await w.clock.advance(1_000);
+      expect({ what: c.what, kept: w.server.users().length === 1 }).toEqual({ what: c.what, kept: c.kept });
+      expect(p.received('logout-notice')).toEqual(c.kept ? [] : [{ type: 'logout-notice', reason: 'failover-version', ext: '5123', byDn: '' }]);
+    }
+  });
+
+  it("the user's home element keeps the user whatever the secondaries (fail-back)", async () => {
+    const cluster = { phoneRegistered() {}, userLoggedIn() {}, userLoggedOut() {}, lastLogout: () => -1, isAlive: () => true, primary: () => '192.168.10.1' };
+    const other = world({ users: [user('5123', '1234')], sets: [set('5001')] });
+    const before = other.phone(2);
+    await before.register('5001');
+    const login = await before.login('5123', '1234');
+    const w = world({ users: [user('5123', '1234')], sets: [set('5001')] }, { cluster });
+    const p = w.phone(2);
+    await p.register('5001', '5123', '5340', login.token);
+    await w.clock.advance(1_000);
+    expect(w.server.users()).toEqual([expect.objectContaining({ ext: '5123', mac: p.mac })]);
+  });
+
   it('naming a user in register is not logging in: without the token of a login on this set, no session', async () => {
     const primary = world({ users: [user('5123', '1234')] });
     const other = primary.phone(3);
