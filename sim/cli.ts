@@ -53,7 +53,7 @@ by default one in $XDG_RUNTIME_DIR/hotdesk (else the temp dir), printed on start
 const COMMANDS: Record<string, Command> = {
   sim: {
     summary: 'a phone and its controller, with the panel',
-    usage: `hotdesk sim [--profile M] [--config F] [--link mock|pty|PATH|PATH,PATH] [--trace F] [--pcap F]
+    usage: `hotdesk sim [--profile M] [--config F] [--link mock|frames|pty|PATH|PATH,PATH] [--trace F] [--pcap F]
             [--realtime] [--for DURATION] [--headless] [--seed N] [--trace-lamps] [--flash F]
             [--port-timeout DURATION] [--control PATH] [--web [PORT]] [--web-host HOST]${PORT_HELP}${CONTROL_HELP}
 
@@ -81,7 +81,7 @@ const COMMANDS: Record<string, Command> = {
   },
   run: {
     summary: 'run scenario files and directories (exit 0 passed, 1 a step failed, 2 a bad file, 3 the environment)',
-    usage: `hotdesk run DIR|FILE... [--link mock|pty|PATH|PATH,PATH] [--junit F] [--json] [--timeout DURATION]
+    usage: `hotdesk run DIR|FILE... [--link mock|frames|pty|PATH|PATH,PATH] [--junit F] [--json] [--timeout DURATION]
             [--trace F] [--pcap F] [--trace-lamps] [--control PATH]
 
 A directory runs every .yaml file below it, in name order. Each scenario prints PASS or FAIL, and the run
@@ -140,7 +140,7 @@ usage: hotdesk COMMAND [OPTIONS]   (hotdesk COMMAND --help for its options)
 
 ${lines.join('\n')}
 
-Durations need a unit: 500ms, 30s, 2m, 1h. Links: mock (mock wire, virtual clock; the default), pty (a socat
+Durations need a unit: 500ms, 30s, 2m, 1h. Links: mock (mock wire, virtual clock; the default), frames (Ethernet frames in memory, virtual clock; for fleets), pty (a socat
 pty pair, real time), PATH,PATH (phone port, controller port), PATH (the phone on a port, a device at the far end).
 
 Exit codes: 0 passed (or ran to --for), 1 a step failed, 2 a bad file or bad usage, 3 the environment (a port,

@@ -70,7 +70,7 @@ async function runWorld(o: RunOptions): Promise<number> {
   // A person at a terminal gets the interactive panel, in real time; piped output gets one line per display.
   const interactive = !headless && !!process.stdout.isTTY && !!process.stdin.isTTY;
   // a web panel is watched by a person too: it runs in real time
-  const realtime = o.link.kind !== 'mock' || !!o.values.realtime || interactive || forMs === undefined || !!o.web;
+  const realtime = (o.link.kind !== 'mock' && o.link.kind !== 'frames') || !!o.values.realtime || interactive || forMs === undefined || !!o.web;
   const clock = realtime ? new RealClock() : new VirtualClock(settleIo);
   // `--config`: the controller's world, or a world file that also names the phones (world-file.ts)
   const worldFile = typeof o.values.config === 'string' ? loadWorldFile(o.values.config) : undefined;

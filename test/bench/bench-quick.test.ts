@@ -5,7 +5,7 @@ import { spawnSync } from 'node:child_process';
 import { describe, expect, it } from 'vitest';
 
 function bench(...args: string[]) {
-  const r = spawnSync(process.execPath, ['bin/run-ts.js', 'bench/index.ts', ...args], { encoding: 'utf8', timeout: 60_000 });
+  const r = spawnSync(process.execPath, ['bin/run-ts.js', 'bench/index.ts', ...args], { encoding: 'utf8', timeout: 120_000 });
   return { code: r.status, out: r.stdout, err: r.stderr };
 }
 
@@ -16,6 +16,7 @@ describe('npm run bench -- --quick', () => {
     expect(r.code).toBe(0);
     expect(r.out).toMatch(/^== link: /m);
     expect(r.out).toMatch(/^== tftp: /m);
+    expect(r.out).toMatch(/^== fleet: .*\(quick\)$/m);
     // the link throughput table: baseline at ratio 1, then the stack over the mock wire, both ways
     expect(r.out).toMatch(/^baseline: copy 512 B into a ring\s+[\d,]+\s+[\d,.]+\s+1$/m);
     expect(r.out).toMatch(/^mock wire, phone -> router\s+[\d,]+\s+[\d,.]+\s+[\d.e-]+$/m);
@@ -26,7 +27,7 @@ describe('npm run bench -- --quick', () => {
     expect(r.out).toMatch(/^ {2}PASS {2}no datagram dropped by either stack$/m);
     expect(r.out).toMatch(/^1428\/8\s/m);
     expect(r.out).toMatch(/^== targets: \d+ PASS, \d+ FAIL$/m);
-  }, 60_000);
+  }, 120_000);
 
   it('runs only the benchmarks a name filter picks', () => {
     const r = bench('--quick', 'tftp');

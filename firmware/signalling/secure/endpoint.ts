@@ -91,6 +91,8 @@ export class SecureEndpoint {
   readonly stats = { sessionsOpened: 0, sealed: 0, opened: 0 };
   private readonly kx: Transactions;
   private readonly sessions = new Map<string, SessionState>();
+  /** Controller: the id of each MAC's session (one per MAC), so a fleet's exchanges do not scan them all. */
+  private readonly sessionOfMac = new Map<string, string>();
   /** Phone: the session with each controller address, and datagrams waiting for one being opened. */
   private readonly byPeer = new Map<string, SessionState>();
   private readonly opening = new Map<string, { bytes: Uint8Array }[]>();
@@ -145,6 +147,7 @@ export class SecureEndpoint {
   /** Forgets every session (power-off, a controller restart). */
   reset(): void {
     this.sessions.clear();
+    this.sessionOfMac.clear();
     this.byPeer.clear();
     this.opening.clear();
     this.kx.cancelAll();
@@ -239,7 +242,12 @@ export class SecureEndpoint {
   private establish(id: Uint8Array, keys: SessionKeys, mac: string): SessionState {
     const s: SessionState = { id, idHex: hex(id), keys, mac, txSeq: 0n, rx: new ReplayWindow() };
     // a controller keeps one session per MAC: a phone that opens a new one has left the old one
-    if (this.o.role === 'controller') for (const [k, old] of this.sessions) if (old.mac.toLowerCase() === mac.toLowerCase()) this.sessions.delete(k);
+    if (this.o.role === 'controller') {
+      const macKey = mac.toLowerCase();
+      const old = this.sessionOfMac.get(macKey);
+      if (old !== undefined) this.sessions.delete(old); // a no-op when it was evicted meanwhile
+      this.sessionOfMac.set(macKey, s.idHex);
+    }
     this.sessions.set(s.idHex, s);
     if (this.sessions.size > MAX_SESSIONS) this.sessions.delete(this.sessions.keys().next().value ?? '');
     this.stats.sessionsOpened++;
