@@ -7,8 +7,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { runScenarioInWorld } from '../../../sim/commands/run.ts';
-import { ScenarioFileError } from '../../../sim/scenario/errors.ts';
 import { loadScenarioFile, parseScenario } from '../../../sim/scenario/load.ts';
+import { scenarioErrorOf } from '../../support/scenario-error.ts';
 import { VERBS } from '../../../sim/scenario/verbs.ts';
 import { auditDirectory } from '../../audit/pin-audit.ts';
 import { hotdesk } from '../../support/cli.ts';
@@ -23,15 +23,7 @@ steps:
 `;
 const STEP = HEAD.split('\n').length;
 
-function errorOf(text: string): ScenarioFileError {
-  try {
-    parseScenario(text, 'f.yaml');
-  } catch (err) {
-    if (err instanceof ScenarioFileError) return err;
-    throw err;
-  }
-  throw new Error('expected a ScenarioFileError');
-}
+const errorOf = (text: string) => scenarioErrorOf(text);
 
 describe('the administrator\'s actions at load', () => {
   it.each([

@@ -2,8 +2,8 @@
 // the file loads: expect-agent's argument, the agent keys on a phone that cannot have them, an acd-call
 // to a group the world does not have. Each is a ScenarioFileError naming the file and the bad line.
 import { describe, expect, it } from 'vitest';
-import { ScenarioFileError } from '../../../sim/scenario/errors.ts';
 import { parseScenario } from '../../../sim/scenario/load.ts';
+import { scenarioErrorOf } from '../../support/scenario-error.ts';
 
 const HEAD = `name: x
 profile: 5340
@@ -16,15 +16,7 @@ steps:
 `;
 const STEP = HEAD.split('\n').length;
 
-function errorOf(text: string): ScenarioFileError {
-  try {
-    parseScenario(text, 'f.yaml');
-  } catch (err) {
-    if (err instanceof ScenarioFileError) return err;
-    throw err;
-  }
-  throw new Error('expected a ScenarioFileError');
-}
+const errorOf = (text: string) => scenarioErrorOf(text);
 
 describe('the ACD agent steps are checked at load', () => {
   it.each([

@@ -8,6 +8,7 @@ import { afterEach, describe, expect, it, vi } from 'vitest';
 import { commandRun } from '../../../sim/commands/run.ts';
 import { ScenarioFileError } from '../../../sim/scenario/errors.ts';
 import { loadScenarioFile, parseScenario } from '../../../sim/scenario/load.ts';
+import { scenarioErrorOf } from '../../support/scenario-error.ts';
 
 const HEAD = `name: x
 profile: 5340
@@ -21,15 +22,7 @@ steps:
 /** The first line of a step appended to HEAD. */
 const STEP = HEAD.split('\n').length;
 
-function errorOf(text: string): ScenarioFileError {
-  try {
-    parseScenario(text, 'f.yaml');
-  } catch (err) {
-    if (err instanceof ScenarioFileError) return err;
-    throw err;
-  }
-  throw new Error('expected a ScenarioFileError');
-}
+const errorOf = (text: string) => scenarioErrorOf(text);
 
 describe('every step argument is checked at load', () => {
   it.each([
