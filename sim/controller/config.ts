@@ -286,6 +286,11 @@ function checkedPool(pool: PoolRange, source: string): PoolRange {
 
 /** Reads a `--config` file: YAML (or JSON, which is YAML). */
 export function loadControllerConfig(file: string): ControllerConfig {
+  return parseControllerConfig(readConfigFile(file), file);
+}
+
+/** A config file's raw contents (YAML or JSON), unchecked; a file that cannot be read or parsed is a ConfigError. */
+export function readConfigFile(file: string): unknown {
   let text: string;
   try {
     text = readFileSync(file, 'utf8');
@@ -298,5 +303,5 @@ export function loadControllerConfig(file: string): ControllerConfig {
   } catch (err) {
     throw new ConfigError(`${file}: not valid YAML or JSON: ${(err as Error).message.split('\n')[0]}`);
   }
-  return parseControllerConfig(raw, file);
+  return raw;
 }

@@ -4,9 +4,7 @@
 // pool. It goes on top of `--config` (heartbeat interval, access codes, lockout, ...) as raw config, so
 // parseControllerConfig checks the lot as it checks any world. PINs stay in the config: nothing the
 // fleet writes (summary, statistics, inventory, report) carries one.
-import { readFileSync } from 'node:fs';
-import { parse as parseYaml } from 'yaml';
-import { ConfigError, parseControllerConfig, type ControllerConfig } from '../controller/config.ts';
+import { ConfigError, parseControllerConfig, readConfigFile, type ControllerConfig } from '../controller/config.ts';
 import type { PoolRange } from '../controller/dhcp/pool-range.ts';
 import { ROUTER_IP } from '../controller/router.ts';
 import type { PlannedPhone } from './shard-plan.ts';
@@ -39,18 +37,7 @@ export function fleetPin(seed: number, g: number): string {
 /** Reads `--config` as raw config (YAML or JSON), checked once on its own so its errors name the file. */
 export function readBaseConfig(file: string | undefined): Record<string, unknown> {
   if (file === undefined) return {};
-  let text: string;
-  try {
-    text = readFileSync(file, 'utf8');
-  } catch (err) {
-    throw new ConfigError(`cannot read config ${file} (${(err as NodeJS.ErrnoException).code ?? err})`);
-  }
-  let raw: unknown;
-  try {
-    raw = parseYaml(text);
-  } catch (err) {
-    throw new ConfigError(`${file}: not valid YAML or JSON: ${(err as Error).message.split('\n')[0]}`);
-  }
+  const raw = readConfigFile(file);
   parseControllerConfig(raw, file);
   return (raw ?? {}) as Record<string, unknown>;
 }

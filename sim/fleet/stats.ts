@@ -5,26 +5,12 @@
 import { Histogram, round3 } from './histogram.ts';
 import { MILESTONES, type FleetCounts, type Milestone } from './tracker.ts';
 
-/** The counts at one instant, all cumulative since the start. */
-export interface StatsRow {
+/** The counts at one instant (the tracker's, all cumulative since the start), stamped. */
+export interface StatsRow extends FleetCounts {
   /** Simulated ms since the start. */
   timeMs: number;
   /** Wall ms since the start. */
   wallMs: number;
-  poweredOn: number;
-  dhcpAck: number;
-  firmwareChecked: number;
-  registered: number;
-  loggedIn: number;
-  rehomed: number;
-  failed: number;
-  heartbeats: number;
-  blfChanges: number;
-  lampChanges: number;
-  faults: number;
-  callsAttempted: number;
-  callsConnected: number;
-  callsFailed: number;
 }
 
 export const ROW_COUNTS = ['poweredOn', 'dhcpAck', 'firmwareChecked', 'registered', 'loggedIn', 'rehomed', 'failed', 'heartbeats', 'blfChanges', 'lampChanges', 'faults', 'callsAttempted', 'callsConnected', 'callsFailed'] as const satisfies readonly (keyof StatsRow)[];

@@ -1,21 +1,8 @@
 // Runs `node bin/hotdesk.js ...` as a user would, with extra environment (JOB_COMPLETION_INDEX).
-import { spawn } from 'node:child_process';
-import { BIN, type Ran } from '../support/cli.ts';
+import { hotdesk, type Ran } from '../support/cli.ts';
 
 export function hotdeskWith(args: string[], env: Record<string, string> = {}, timeoutMs = 240_000): Promise<Ran> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [BIN, ...args], { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, ...env } });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (d) => (stdout += d));
-    child.stderr.on('data', (d) => (stderr += d));
-    const timer = setTimeout(() => child.kill('SIGKILL'), timeoutMs);
-    child.on('error', reject);
-    child.on('close', (code) => {
-      clearTimeout(timer);
-      resolve({ code, stdout, stderr });
-    });
-  });
+  return hotdesk(args, { env, timeoutMs });
 }
 
 /** A CSV file as rows of cells, read without the fleet's own reader (no cell is quoted). */

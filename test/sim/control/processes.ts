@@ -1,7 +1,7 @@
 // For the admin HIL tests (test/hil/admin*.test.ts): a `hotdesk controller` (or `sim`) started as a
 // process of its own, ready once it printed its control socket, and `hotdesk admin` runs with stdin.
 import { spawn, type ChildProcess } from 'node:child_process';
-import { BIN, type Ran } from '../../support/cli.ts';
+import { BIN, hotdesk, type Ran } from '../../support/cli.ts';
 
 export interface Running {
   child: ChildProcess;
@@ -48,19 +48,5 @@ export function startWithControl(args: string[], env: NodeJS.ProcessEnv = proces
 
 /** Runs `hotdesk ARGS` with `stdin` written to it (then closed), as `hotdesk admin reset-pin` reads a PIN. */
 export function hotdeskWithStdin(args: string[], stdin: string | undefined, env: NodeJS.ProcessEnv = process.env, timeoutMs = 30_000): Promise<Ran> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [BIN, ...args], { stdio: ['pipe', 'pipe', 'pipe'], env });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (d) => (stdout += d));
-    child.stderr.on('data', (d) => (stderr += d));
-    const timer = setTimeout(() => child.kill('SIGKILL'), timeoutMs);
-    child.on('error', reject);
-    child.on('close', (code) => {
-      clearTimeout(timer);
-      resolve({ code, stdout, stderr });
-    });
-    child.stdin.on('error', () => undefined); // it may exit before reading (a usage error)
-    child.stdin.end(stdin ?? '');
-  });
+  return hotdesk(args, { stdin: stdin ?? '', env, timeoutMs });
 }
