@@ -2,7 +2,12 @@
 // data and name what they want done (paint the screen, set a lamp, send a datagram, confirm the image);
 // this file binds those names to the HAL objects of one boot, and nothing else does. Like a board
 // support package, it is the only code that holds both a machine and a device.
+//
+// The machine is built once per process (`boardMachine`), not once per boot: each effect finds its
+// boot's hardware through the actor system the whole tree shares (system-binding.ts), which the phone
+// binds with `bindBoard(actor.system, hw)` between createActor and start.
 import { sendParent } from 'xstate';
+import { SystemBinding, type AnySystem } from './system-binding.ts';
 import type { Bootloader } from './boot/bootloader.ts';
 import type { TrustedKey } from './boot/image-keys.ts';
 import { DHCP_CLIENT_PORT, DHCP_SERVER_PORT } from './boot/dhcp-message.ts';
@@ -43,48 +48,63 @@ export interface BoardHardware {
   entropy?: (n: number) => Uint8Array;
 }
 
-/** The phone's root machine with every named effect bound to this boot's hardware. */
-export function boardPhone(hw: BoardHardware) {
-  const info = (who: string) => (_: unknown, p: { message: string }) => hw.tracer.record({ kind: 'info', message: `${who}: ${p.message}` });
-  return phoneMachine.provide({
-    actions: {
-      setAddress: (_, p) => {
-        hw.stack.ip = p.ip;
-      },
-      setVlan: (_, p) => {
-        hw.stack.vlan = { id: p.id, pcp: p.pcp };
-      },
-      confirmImage: () => {
-        if (hw.bootloader.running?.mode === 'test') hw.bootloader.confirm();
-      },
-      trace: (_, p) => hw.tracer.record({ kind: p.kind, message: p.message }),
+const boards = new SystemBinding<BoardHardware>('board hardware');
+const hwOf = (system: AnySystem): BoardHardware => boards.of(system);
+
+/** Binds one boot's hardware to its actor tree: call it after createActor(boardMachine), before start. */
+export function bindBoard(system: AnySystem, hw: BoardHardware): void {
+  boards.bind(system, hw);
+}
+
+const info =
+  (who: string) =>
+  ({ system }: { system: AnySystem }, p: { message: string }) =>
+    hwOf(system).tracer.record({ kind: 'info', message: `${who}: ${p.message}` });
+
+/** The phone's root machine with every named effect bound to the board (built once; see bindBoard). */
+export const boardMachine = phoneMachine.provide({
+  actions: {
+    setAddress: ({ system }, p) => {
+      hwOf(system).stack.ip = p.ip;
     },
-    actors: {
-      display: displayMachine.provide({
-        actions: {
-          paint: (_, shown) => {
-            hw.screen.show(...shown.rows);
-            hw.published.setSoftkeys(shown.softkeys);
-            hw.panel.softkeys?.(shown.softkeys);
-            hw.panel.masked?.(shown.masked);
-          },
-          traceKey: (_, p) => hw.tracer.record({ kind: 'key', key: p.key }),
+    setVlan: ({ system }, p) => {
+      hwOf(system).stack.vlan = { id: p.id, pcp: p.pcp };
+    },
+    confirmImage: ({ system }) => {
+      const { bootloader } = hwOf(system);
+      if (bootloader.running?.mode === 'test') bootloader.confirm();
+    },
+    trace: ({ system }, p) => hwOf(system).tracer.record({ kind: p.kind, message: p.message }),
+  },
+  actors: {
+    display: displayMachine.provide({
+      actions: {
+        paint: ({ system }, shown) => {
+          const hw = hwOf(system);
+          hw.screen.show(...shown.rows);
+          hw.published.setSoftkeys(shown.softkeys);
+          hw.panel.softkeys?.(shown.softkeys);
+          hw.panel.masked?.(shown.masked);
         },
-      }),
-      dhcpClient: dhcpClientMachine.provide({
-        actions: {
-          report: sendParent((_, e: DhcpClientEmitted) => e),
-          transmit: (_, d) =>
-            hw.stack.sendUdp({ dstIp: d.to.broadcast ? '255.255.255.255' : d.to.ip, dstPort: DHCP_SERVER_PORT, srcPort: DHCP_CLIENT_PORT, payload: d.bytes }),
-        },
-      }),
-      firmwareDownload: firmwareDownloadLogic({ stack: hw.stack, bootloader: hw.bootloader, clock: hw.clock, random: hw.random }),
-      inService: inServiceMachine.provide({
-        actors: {
-          service: serviceMachine.provide({
-            actions: { trace: info('service'), publish: (_, v) => hw.published.setService(v) },
-            actors: {
-              signalling: signallingLinkLogic({
+        traceKey: ({ system }, p) => hwOf(system).tracer.record({ kind: 'key', key: p.key }),
+      },
+    }),
+    dhcpClient: dhcpClientMachine.provide({
+      actions: {
+        report: sendParent((_, e: DhcpClientEmitted) => e),
+        transmit: ({ system }, d) =>
+          hwOf(system).stack.sendUdp({ dstIp: d.to.broadcast ? '255.255.255.255' : d.to.ip, dstPort: DHCP_SERVER_PORT, srcPort: DHCP_CLIENT_PORT, payload: d.bytes }),
+      },
+    }),
+    firmwareDownload: firmwareDownloadLogic((system) => hwOf(system)),
+    inService: inServiceMachine.provide({
+      actors: {
+        service: serviceMachine.provide({
+          actions: { trace: info('service'), publish: ({ system }, v) => hwOf(system).published.setService(v) },
+          actors: {
+            signalling: signallingLinkLogic((system) => {
+              const hw = hwOf(system);
+              return {
                 send: (dstIp, dstPort, bytes) => hw.stack.sendUdp({ dstIp, dstPort, srcPort: SIGNALLING_PORT, payload: bytes }),
                 listen: (receive) => hw.stack.bind(SIGNALLING_PORT, (d) => receive(d.srcIp, d.srcPort, d.payload)),
                 clock: hw.clock,
@@ -94,30 +114,31 @@ export function boardPhone(hw: BoardHardware) {
                 clusterKeys: hw.clusterKeys,
                 keyLog: hw.keyLog,
                 entropy: hw.entropy,
-              }),
+              };
+            }),
+          },
+        }),
+        session: sessionMachine.provide({ actions: { trace: info('hotdesk'), publish: ({ system }, v) => hwOf(system).published.setUser(v.user) } }),
+        keys: keysMachine.provide({
+          actions: {
+            setLamp: ({ system }, p) => void hwOf(system).lamps.set(p.key, p.cadence),
+            publish: ({ system }, v) => {
+              const hw = hwOf(system);
+              hw.published.setKeys(v);
+              hw.panel.keyLabels?.(v.keys.map((k) => ({ key: k.id, label: k.label })));
             },
-          }),
-          session: sessionMachine.provide({ actions: { trace: info('hotdesk'), publish: (_, v) => hw.published.setUser(v.user) } }),
-          keys: keysMachine.provide({
-            actions: {
-              setLamp: (_, p) => void hw.lamps.set(p.key, p.cadence),
-              publish: (_, v) => {
-                hw.published.setKeys(v);
-                hw.panel.keyLabels?.(v.keys.map((k) => ({ key: k.id, label: k.label })));
-              },
-              trace: info('keys'),
-            },
-          }),
-          calls: callsMachine.provide({
-            actions: {
-              publish: (_, v) => hw.published.setCalls(v.calls),
-              traceCall: (_, c) => hw.tracer.record({ kind: 'call', ...c }),
-              trace: info('calls'),
-            },
-          }),
-          acd: acdMachine.provide({ actions: { publish: (_, v) => hw.published.setAgent(v.agent), trace: info('acd') } }),
-        },
-      }),
-    },
-  });
-}
+            trace: info('keys'),
+          },
+        }),
+        calls: callsMachine.provide({
+          actions: {
+            publish: ({ system }, v) => hwOf(system).published.setCalls(v.calls),
+            traceCall: ({ system }, c) => hwOf(system).tracer.record({ kind: 'call', ...c }),
+            trace: info('calls'),
+          },
+        }),
+        acd: acdMachine.provide({ actions: { publish: ({ system }, v) => hwOf(system).published.setAgent(v.agent), trace: info('acd') } }),
+      },
+    }),
+  },
+});

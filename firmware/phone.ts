@@ -10,7 +10,7 @@ import { LampBank, showLampsOn, traceLamps } from './keys/lamps.ts';
 import type { ByteLink, Clock, Flash, FrameTap, Panel, Random, Tracer } from './hal.ts';
 import { LinkSwitch } from './link/link-switch.ts';
 import { NetStack, type DescribeUdp } from './link/stack.ts';
-import { boardPhone } from './board.ts';
+import { bindBoard, boardMachine } from './board.ts';
 import { PublishedView, type HotdeskView } from './hotdesk/view.ts';
 import type { SetAccessCodes } from './acd/agent-codes.ts';
 import type { Profile } from './profile.ts';
@@ -53,7 +53,7 @@ export interface PhoneOptions {
   accessCodes?: Partial<SetAccessCodes>;
 }
 
-type PhoneActor = ActorRefFrom<ReturnType<typeof boardPhone>>;
+type PhoneActor = ActorRefFrom<typeof boardMachine>;
 
 export class Phone {
   readonly screen: Screen;
@@ -134,7 +134,7 @@ export class Phone {
       onHandlerError: (err) => this.fault(err),
     });
     this.stack = stack;
-    const machine = boardPhone({
+    const hardware = {
       stack,
       screen: this.screen,
       panel: this.o.panel,
@@ -147,8 +147,8 @@ export class Phone {
       clusterKeys: this.o.clusterKeys,
       keyLog: this.o.keyLog,
       entropy: this.o.entropy,
-    });
-    const actor = createActor(machine, {
+    };
+    const actor = createActor(boardMachine, {
       clock: this.o.clock,
       input: {
         profile: this.o.profile,
@@ -166,6 +166,7 @@ export class Phone {
         accessCodes: this.o.accessCodes,
       },
     });
+    bindBoard(actor.system, hardware);
     this.actor = actor;
     stack.bind(DHCP_CLIENT_PORT, (d) => actor.send({ type: 'dhcp.rx', msg: d.payload }));
     actor.subscribe({

@@ -3,7 +3,7 @@
 // the inactive slot. The rule is "differs", not "newer" (docs/design.md). Nothing is marked bootable until the
 // bootloader has verified hash and signature of what is in flash.
 //
-//   firmwareDownloadLogic(hw)   binds the hardware once, at the edge (the board); the client's `report`:
+//   firmwareDownloadLogic(system => hw)   the board's hardware, by the actor tree; the client's `report`:
 //     tftp.firstBlock --header differs, slot begun--> tftp.accept   fw.upgrading
 //                     --same version---------------> tftp.abort    fw.same
 //                     --not an image / refused-----> tftp.abort    fw.failed
@@ -11,10 +11,13 @@
 //     tftp.done -> bootloader.finishUpgrade -> fw.flashed | fw.failed        tftp.failed -> fw.failed
 //
 // The input is plain data; the stack, the bootloader, the clock and the randomness come in through the
-// factory. Inside runs the TFTP client machine on the board's clock, its `transmit` bound to the stack and
-// the stack's datagrams for its port sent to it as 'tftp.rx'.
+// factory, looked up by the actor system the download runs in. Inside runs the TFTP client machine (built
+// once per process, `downloadClient`) on the board's clock, its `transmit` and `report` bound to this
+// download through the client's own actor system, and the stack's datagrams for its port sent to it as
+// 'tftp.rx'.
 import { createActor, fromCallback } from 'xstate';
 import type { Clock, Random } from '../hal.ts';
+import { SystemBinding, type AnySystem } from '../system-binding.ts';
 import type { NetStack } from '../link/stack.ts';
 import type { Bootloader } from './bootloader.ts';
 import { parseImageHeader } from './image.ts';
@@ -49,9 +52,23 @@ export type FirmwareDownloadEvent =
 
 export const DEFAULT_DOWNLOAD_OPTIONS: TftpClientOptions = { blksize: 1428, windowsize: 4, tsize: true, timeout: 3 };
 
-/** The download actor's logic, with the board's hardware bound: `actors: { firmwareDownload: firmwareDownloadLogic(hw) }`. */
-export function firmwareDownloadLogic(hw: FirmwareDownloadHardware) {
-  return fromCallback<{ type: 'fw.cancel' }, FirmwareDownloadInput>(({ input, sendBack: send }) => {
+/** What one running client's named effects do: this download's datagrams and its report handler. */
+interface ClientWiring {
+  transmit(p: { dstPort: number; srcPort: number; bytes: Uint8Array }): void;
+  report(e: TftpClientEmitted): void;
+}
+const clients = new SystemBinding<ClientWiring>('TFTP client wiring');
+const downloadClient = tftpClientMachine.provide({
+  actions: {
+    transmit: ({ system }, p) => clients.of(system).transmit(p),
+    report: ({ system }, e) => clients.of(system).report(e),
+  },
+});
+
+/** The download actor's logic: `actors: { firmwareDownload: firmwareDownloadLogic((system) => hw) }`. */
+export function firmwareDownloadLogic(hardwareOf: (system: AnySystem) => FirmwareDownloadHardware) {
+  return fromCallback<{ type: 'fw.cancel' }, FirmwareDownloadInput>(({ input, sendBack: send, system }) => {
+    const hw = hardwareOf(system);
     const { stack, bootloader } = hw;
     const sendBack = (event: FirmwareDownloadEvent) => send(event);
     let finished = false;
@@ -113,25 +130,21 @@ export function firmwareDownloadLogic(hw: FirmwareDownloadHardware) {
       }
     };
 
-    const client = createActor(
-      tftpClientMachine.provide({
-        actions: {
-          transmit: (_, { dstPort, srcPort, bytes }) => stack.sendUdp({ dstIp: input.serverIp, dstPort, srcPort, payload: bytes }),
-          report: (_, e) => onReport(e),
-        },
-      }),
-      {
-        clock: hw.clock,
-        input: {
-          serverIp: input.serverIp,
-          file: input.file,
-          seed: hw.random.int(0, 0xffffffff),
-          ports: input.ports,
-          options: input.options ?? DEFAULT_DOWNLOAD_OPTIONS,
-          confirmFirstBlock: true,
-        },
+    const client = createActor(downloadClient, {
+      clock: hw.clock,
+      input: {
+        serverIp: input.serverIp,
+        file: input.file,
+        seed: hw.random.int(0, 0xffffffff),
+        ports: input.ports,
+        options: input.options ?? DEFAULT_DOWNLOAD_OPTIONS,
+        confirmFirstBlock: true,
       },
-    );
+    });
+    clients.bind(client.system, {
+      transmit: ({ dstPort, srcPort, bytes }) => stack.sendUdp({ dstIp: input.serverIp, dstPort, srcPort, payload: bytes }),
+      report: onReport,
+    });
     const running = () => client.getSnapshot().status === 'active';
 
     // A throw from the hardware (the flash losing power mid-write) is a device fault, not a failed

@@ -1,7 +1,7 @@
 // The phone's end of the call-server protocol, as the one actor that owns it: a Transactions engine on
 // the phone's signalling port, inside an authenticated, private session with each controller
 // (firmware/signalling/secure/: key exchange signed by the cluster's key, every message sealed), aimed by
-// the service machine at the controller the phone is registered with. It is hardware glue, so the board binds it (signallingLinkLogic(hw)) and machines only ever
+// the service machine at the controller the phone is registered with. It is hardware glue, so the board binds it (signallingLinkLogic(system => hw), the hardware of the actor tree it runs in) and machines only ever
 // talk to it through events (events.ts):
 //   requests   sig.request {id, msg, to?, tries?, replyTo} -> sig.answer / sig.failed to replyTo
 //   cancels    sig.cancel {owner}: only that owner's requests (each owner decides what a re-home means)
@@ -10,6 +10,7 @@
 //              push with no subscriber is answered `ack unsupported`.
 import { fromCallback, type AnyActorRef } from 'xstate';
 import type { TrustedKey } from '../boot/image-keys.ts';
+import type { AnySystem } from '../system-binding.ts';
 import type { Clock, Random, Tracer } from '../hal.ts';
 import type { Message } from '../signalling/messages.ts';
 import { SecureEndpoint } from '../signalling/secure/endpoint.ts';
@@ -40,9 +41,13 @@ export interface SignallingLinkInput {
   server: Peer;
 }
 
-/** The link actor's logic with the hardware bound; invoke it with a plain `{ server }` input. */
-export function signallingLinkLogic(hw: SignallingHardware) {
-  return fromCallback<LinkEvent, SignallingLinkInput>(({ input, receive }) => {
+/**
+ * The link actor's logic, finding its hardware by the actor system it runs in (so one logic serves
+ * every phone of a process); invoke it with a plain `{ server }` input.
+ */
+export function signallingLinkLogic(hardwareOf: (system: AnySystem) => SignallingHardware) {
+  return fromCallback<LinkEvent, SignallingLinkInput>(({ input, receive, system }) => {
+    const hw = hardwareOf(system);
     let server = input.server;
     let closed = false;
     const subscribers = new Map<Topic, AnyActorRef[]>();

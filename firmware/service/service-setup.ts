@@ -109,8 +109,8 @@ export const service = setup({
     events: {} as ServiceEvent,
   },
   actors: {
-    // the board binds the hardware (signallingLinkLogic(hw)); this default has none and is never run
-    signalling: signallingLinkLogic({
+    // the board binds the hardware (signallingLinkLogic(system => hw)); this default has none and is never run
+    signalling: signallingLinkLogic(() => ({
       send: () => {},
       listen: () => () => {},
       clock: { now: () => 0, setTimeout: () => 0, clearTimeout: () => {} },
@@ -118,7 +118,7 @@ export const service = setup({
       tracer: { record: () => {} },
       mac: '00:00:00:00:00:00',
       clusterKeys: [],
-    }),
+    })),
   },
   delays: {
     announce: ANNOUNCE_MS,

@@ -79,7 +79,7 @@ export function rig(opts: RigOptions = {}) {
       service: serviceMachine.provide({
         actions: { trace: info, publish: (_, v) => published.setService(v) },
         actors: {
-          signalling: signallingLinkLogic({
+          signalling: signallingLinkLogic(() => ({
             send: (ip, port, bytes) => transport.send(ip, port, bytes),
             listen: (receive) => {
               net.attach(PHONE, { receive });
@@ -90,7 +90,7 @@ export function rig(opts: RigOptions = {}) {
             tracer,
             mac: MAC,
             clusterKeys: [devClusterTrustedKey()],
-          }),
+          })),
         },
       }),
       session: sessionMachine.provide({ actions: { trace: info, publish: (_, v) => published.setUser(v.user) } }),
