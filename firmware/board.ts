@@ -6,7 +6,7 @@
 // The machine is built once per process (`boardMachine`), not once per boot: each effect finds its
 // boot's hardware through the actor system the whole tree shares (system-binding.ts), which the phone
 // binds with `bindBoard(actor.system, hw)` between createActor and start.
-import { sendParent } from 'xstate';
+import { sendParent, type InspectionEvent } from 'xstate';
 import { SystemBinding, type AnySystem } from './system-binding.ts';
 import type { Bootloader } from './boot/bootloader.ts';
 import type { TrustedKey } from './boot/image-keys.ts';
@@ -46,6 +46,8 @@ export interface BoardHardware {
   keyLog?: (line: string) => void;
   /** Entropy for the signalling session keys (the OS's, bound by the world). */
   entropy?: (n: number) => Uint8Array;
+  /** Where the phone's inspection events go: the download client, a root actor of its own, reports there too. */
+  inspect?: (event: InspectionEvent) => void;
 }
 
 const boards = new SystemBinding<BoardHardware>('board hardware');

@@ -1,6 +1,6 @@
 // The phone as a device: power, the bootloader, a network stack per boot, the root machine, and the
 // fault handler. Everything from the world arrives through the HAL (link, clock, flash, panel, tracer).
-import { createActor, type ActorRefFrom } from 'xstate';
+import { createActor, type ActorRefFrom, type InspectionEvent } from 'xstate';
 import { Bootloader } from './boot/bootloader.ts';
 import type { FlashLayout } from './boot/flash-layout.ts';
 import type { TrustedKey } from './boot/image-keys.ts';
@@ -51,6 +51,8 @@ export interface PhoneOptions {
   pkms?: readonly Profile[];
   /** Feature access codes the set dials (the register-ack carries none). */
   accessCodes?: Partial<SetAccessCodes>;
+  /** XState's inspection events of the phone's actor tree, every boot (createActor's `inspect`). */
+  inspect?: (event: InspectionEvent) => void;
 }
 
 type PhoneActor = ActorRefFrom<typeof boardMachine>;
@@ -147,9 +149,11 @@ export class Phone {
       clusterKeys: this.o.clusterKeys,
       keyLog: this.o.keyLog,
       entropy: this.o.entropy,
+      inspect: this.o.inspect,
     };
     const actor = createActor(boardMachine, {
       clock: this.o.clock,
+      inspect: this.o.inspect,
       input: {
         profile: this.o.profile,
         mac: this.o.mac,

@@ -1,6 +1,7 @@
 // Builds the phone's world for one run: the clock, the link (mock wire, pty pair or real ports), the
 // phone firmware on one end and the controller on the other, with trace and capture attached. The CLI,
 // the scenario runner, tests and benchmarks all build worlds here, so they run the same parts.
+import type { InspectionEvent } from 'xstate';
 import { osEntropy } from './entropy.ts';
 import { VirtualClock } from '../firmware/clock.ts';
 import { describeProtocolsWith } from '../firmware/describe.ts';
@@ -75,6 +76,8 @@ export interface WorldOptions {
   dhcpStartDelayMs?: { min: number; max: number };
   /** What the phone's TFTP client asks for (blksize, windowsize, ...): the download benchmark varies it. */
   tftpOptions?: TftpClientOptions;
+  /** XState's inspection events of each phone's actor tree (snapshots, events, actors), for tools and tests. */
+  inspect?: (phone: string, event: InspectionEvent) => void;
 }
 
 /** The dev keys every phone trusts, parsed once per process (each parse is a public-key import). */
@@ -340,6 +343,7 @@ export class World implements ScenarioTarget {
       tftpOptions: o.tftpOptions,
       onFault: (err) => this.onPhoneFault(unit, err),
       traceLampToggles: o.traceLamps,
+      ...(o.inspect ? { inspect: (e: InspectionEvent) => o.inspect!(spec.name, e) } : {}),
       // the feature access codes the set dials are the controller's (the register-ack carries none)
       accessCodes: this.config.accessCodes,
       // the set's own programming (sets:) and its key modules

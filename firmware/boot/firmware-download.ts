@@ -15,7 +15,7 @@
 // once per process, `downloadClient`) on the board's clock, its `transmit` and `report` bound to this
 // download through the client's own actor system, and the stack's datagrams for its port sent to it as
 // 'tftp.rx'.
-import { createActor, fromCallback } from 'xstate';
+import { createActor, fromCallback, type InspectionEvent } from 'xstate';
 import type { Clock, Random } from '../hal.ts';
 import { SystemBinding, type AnySystem } from '../system-binding.ts';
 import type { NetStack } from '../link/stack.ts';
@@ -31,6 +31,8 @@ export interface FirmwareDownloadHardware {
   clock: Clock;
   /** Seeds the TFTP client (its local port). */
   random: Random;
+  /** The phone's inspector, if any: the client is a root actor of its own, so it is told explicitly. */
+  inspect?: (event: InspectionEvent) => void;
 }
 
 /** Plain data only. */
@@ -132,6 +134,7 @@ export function firmwareDownloadLogic(hardwareOf: (system: AnySystem) => Firmwar
 
     const client = createActor(downloadClient, {
       clock: hw.clock,
+      inspect: hw.inspect,
       input: {
         serverIp: input.serverIp,
         file: input.file,

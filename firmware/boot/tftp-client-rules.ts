@@ -35,22 +35,26 @@ export function initialContext(input: TftpClientInput): Context {
   const asked = { ...input.options };
   const defaultTimeoutMs = input.timeoutMs ?? DEFAULT_TIMEOUT_MS;
   return {
-    serverIp: input.serverIp,
-    file: input.file,
+    request: {
+      serverIp: input.serverIp,
+      file: input.file,
+      ports: [...(input.ports && input.ports.length > 0 ? input.ports : DEFAULT_TFTP_PORTS)],
+      asked,
+      defaultTimeoutMs,
+      requestTries: input.requestTries ?? DEFAULT_REQUEST_TRIES,
+      maxRetries: input.maxRetries ?? DEFAULT_MAX_RETRIES,
+      maxBytes: input.maxBytes,
+      confirmFirstBlock: input.confirmFirstBlock ?? false,
+    },
+    terms: {
+      negotiated: false,
+      blksize: DEFAULT_BLKSIZE,
+      windowsize: 1,
+      timeoutMs: asked.timeout !== undefined ? asked.timeout * 1000 : defaultTimeoutMs,
+    },
     localPort: tftpLocalPort(input.seed),
-    ports: [...(input.ports && input.ports.length > 0 ? input.ports : DEFAULT_TFTP_PORTS)],
     portIndex: 0,
-    asked,
-    defaultTimeoutMs,
-    requestTries: input.requestTries ?? DEFAULT_REQUEST_TRIES,
-    maxRetries: input.maxRetries ?? DEFAULT_MAX_RETRIES,
-    maxBytes: input.maxBytes,
-    confirmFirstBlock: input.confirmFirstBlock ?? false,
     retries: 0,
-    blksize: DEFAULT_BLKSIZE,
-    windowsize: 1,
-    timeoutMs: asked.timeout !== undefined ? asked.timeout * 1000 : defaultTimeoutMs,
-    negotiated: false,
     expected: 1,
     received: 0,
     sinceAck: 0,
@@ -64,20 +68,20 @@ export function initialContext(input: TftpClientInput): Context {
 
 /** The read request, in octet mode, with the options asked for (tsize 0: RFC 2349's reader asks so). */
 export function readRequest(c: Context): TftpPacket {
-  const o = c.asked;
+  const o = c.request.asked;
   const options: TftpOptions = {};
   if (o.blksize !== undefined) options.blksize = o.blksize;
   if (o.timeout !== undefined) options.timeout = o.timeout;
   if (o.tsize) options.tsize = 0;
   if (o.windowsize !== undefined) options.windowsize = o.windowsize;
-  return { op: 'RRQ', file: c.file, mode: 'octet', options, others: [] };
+  return { op: 'RRQ', file: c.request.file, mode: 'octet', options, others: [] };
 }
 
 /** What is wrong with an OACK: more than asked, or anything not asked for. Empty: take it. */
 export function oackProblems(c: Context, packet: TftpPacket): string[] {
   if (packet.op !== 'OACK') return [];
   const { options } = packet;
-  const asked = c.asked;
+  const asked = c.request.asked;
   const problems = packet.others.map((o) => `unrequested or invalid option ${o.name}=${o.value}`);
   if (options.blksize !== undefined && (asked.blksize === undefined || options.blksize > asked.blksize)) {
     problems.push(`blksize ${options.blksize} not within the ${asked.blksize ?? 'unrequested'} asked`);
@@ -95,11 +99,13 @@ export function oackProblems(c: Context, packet: TftpPacket): string[] {
 /** The context an accepted OACK sets: an option left out was declined, and its RFC 1350 default applies. */
 export function fromOack(c: Context, options: TftpOptions): Partial<Context> {
   return {
-    negotiated: true,
-    blksize: options.blksize ?? DEFAULT_BLKSIZE,
-    windowsize: options.windowsize ?? 1,
-    timeoutMs: options.timeout === undefined ? c.defaultTimeoutMs : c.timeoutMs,
-    tsize: options.tsize,
+    terms: {
+      negotiated: true,
+      blksize: options.blksize ?? DEFAULT_BLKSIZE,
+      windowsize: options.windowsize ?? 1,
+      timeoutMs: options.timeout === undefined ? c.request.defaultTimeoutMs : c.terms.timeoutMs,
+      tsize: options.tsize,
+    },
     retries: 0,
   };
 }
@@ -131,9 +137,9 @@ export function doneOf(c: Context): TftpDone {
   return {
     bytes: c.received,
     blocks: c.expected - 1,
-    blksize: c.blksize,
-    windowsize: c.windowsize,
-    negotiated: c.negotiated,
+    blksize: c.terms.blksize,
+    windowsize: c.terms.windowsize,
+    negotiated: c.terms.negotiated,
     port: c.serverTid!,
   };
 }

@@ -59,7 +59,7 @@ const error = (port: number, code: number, message: string): Outgoing => ({ port
 
 // The packets, as params of `sendPacket`, and the failures, as params of `recordFailure`: built from the
 // context (and the event) at the moment the action runs.
-const request = ({ context: c }: Args): Outgoing => ({ port: c.ports[c.portIndex], packet: readRequest(c) });
+const request = ({ context: c }: Args): Outgoing => ({ port: c.request.ports[c.portIndex], packet: readRequest(c) });
 const ackZero = ({ event }: Args): Outgoing => ({ port: event.type === 'tftp.packet' ? event.srcPort : 0, packet: { op: 'ACK', block: 0 } });
 const ackThisBlock = ({ context: c, event }: Args): Outgoing => ({ port: c.serverTid!, packet: { op: 'ACK', block: dataOf(event)!.block } });
 const ackInOrder = ({ context: c }: Args): Outgoing => ({ port: c.serverTid!, packet: { op: 'ACK', block: lastInOrder(c) } });
@@ -69,21 +69,21 @@ const oackRefusal = ({ context: c, event }: Args) => `OACK refused: ${oackProble
 const refuseOack = (a: Args): Outgoing => error(a.context.serverTid!, TFTP_ERROR.optionRefused, oackRefusal(a));
 const badOack = (a: Args): TftpFailure => ({ kind: 'bad-oack', message: oackRefusal(a) });
 const fileTooLarge = ({ context: c }: Args): Outgoing => error(c.serverTid!, TFTP_ERROR.diskFull, 'File too large');
-const tooLarge = (c: Context, size: number): TftpFailure => ({ kind: 'too-large', message: `${c.file} is ${size} bytes or more, over the ${c.maxBytes} available`, size });
-const tsizeTooLarge = ({ context: c }: Args) => tooLarge(c, c.tsize ?? 0);
+const tooLarge = (c: Context, size: number): TftpFailure => ({ kind: 'too-large', message: `${c.request.file} is ${size} bytes or more, over the ${c.request.maxBytes} available`, size });
+const tsizeTooLarge = ({ context: c }: Args) => tooLarge(c, c.terms.tsize ?? 0);
 const dataTooLarge = ({ context: c, event }: Args) => tooLarge(c, c.received + (dataOf(event)?.data.length ?? 0));
 const oversized = ({ context: c, event }: Args) => {
   const d = dataOf(event)!;
-  return `DATA ${d.block} carries ${d.data.length} bytes, more than blksize ${c.blksize}`;
+  return `DATA ${d.block} carries ${d.data.length} bytes, more than blksize ${c.terms.blksize}`;
 };
 const serverError = ({ event }: Args): TftpFailure => {
   const p = packetOf(event);
   return p?.op === 'ERROR' ? { kind: 'server-error', code: p.code, message: p.message } : { kind: 'protocol', message: 'not an ERROR' };
 };
-const noAnswer = ({ context: c }: Args): TftpFailure => ({ kind: 'no-answer', message: `no answer from ${c.serverIp} on port ${c.ports.join(', ')} for ${c.file}` });
+const noAnswer = ({ context: c }: Args): TftpFailure => ({ kind: 'no-answer', message: `no answer from ${c.request.serverIp} on port ${c.request.ports.join(', ')} for ${c.request.file}` });
 const stalled = ({ context: c }: Args): TftpFailure => ({
   kind: 'timeout',
-  message: `transfer of ${c.file} from ${c.serverIp} stalled after ${c.received} bytes`,
+  message: `transfer of ${c.request.file} from ${c.request.serverIp} stalled after ${c.received} bytes`,
   received: c.received,
 });
 const abortWith = (fallback: string) => ({ context: c, event }: Args): Outgoing =>
@@ -98,9 +98,9 @@ const tftp = setup({
     output: {} as TftpClientOutput,
   },
   delays: {
-    rto: ({ context }) => context.timeoutMs,
+    rto: ({ context }) => context.terms.timeoutMs,
     /** RFC 1350 dallying: as long as the server may keep resending the final block. */
-    dally: ({ context }) => context.timeoutMs * (context.maxRetries + 1),
+    dally: ({ context }) => context.terms.timeoutMs * (context.request.maxRetries + 1),
   },
   guards: {
     isStrangerNonError: ({ context, event }) => stranger(context, event) && packetOf(event)?.op !== 'ERROR',
@@ -109,36 +109,36 @@ const tftp = setup({
     isBadOack: ({ context, event }) => packetOf(event)?.op === 'OACK' && oackProblems(context, packetOf(event)!).length > 0,
     isOversizedOack: ({ context, event }) => {
       const p = packetOf(event);
-      return p?.op === 'OACK' && p.options.tsize !== undefined && context.maxBytes !== undefined && p.options.tsize > context.maxBytes;
+      return p?.op === 'OACK' && p.options.tsize !== undefined && context.request.maxBytes !== undefined && p.options.tsize > context.request.maxBytes;
     },
     isOack: ({ event }) => packetOf(event)?.op === 'OACK',
     isFirstData: ({ event }) => dataOf(event)?.block === 1,
     isServerData: ({ context, event }) => !stranger(context, event) && dataOf(event) !== undefined,
-    isOversizedData: ({ context, event }) => (dataOf(event)?.data.length ?? 0) > context.blksize,
+    isOversizedData: ({ context, event }) => (dataOf(event)?.data.length ?? 0) > context.terms.blksize,
     isGap: ({ context, event }) => {
       const d = dataOf(event);
       return d !== undefined && placeOf(context, d.block) === 'gap';
     },
     /** One gap ACK per gap, however many blocks overtake the missing one. */
     gapNotYetAcked: ({ context }) => context.gapAckedAt !== context.expected,
-    needsDecision: ({ context, event }) => next(context, event) !== undefined && context.expected === 1 && context.confirmFirstBlock && !context.firstBlockAccepted,
+    needsDecision: ({ context, event }) => next(context, event) !== undefined && context.expected === 1 && context.request.confirmFirstBlock && !context.firstBlockAccepted,
     overflows: ({ context, event }) => {
       const d = next(context, event);
-      return d !== undefined && context.maxBytes !== undefined && context.received + d.data.length > context.maxBytes;
+      return d !== undefined && context.request.maxBytes !== undefined && context.received + d.data.length > context.request.maxBytes;
     },
     isLastBlock: ({ context, event }) => {
       const d = next(context, event);
-      return d !== undefined && d.data.length < context.blksize;
+      return d !== undefined && d.data.length < context.terms.blksize;
     },
-    completesWindow: ({ context, event }) => next(context, event) !== undefined && context.sinceAck + 1 >= context.windowsize,
+    completesWindow: ({ context, event }) => next(context, event) !== undefined && context.sinceAck + 1 >= context.terms.windowsize,
     isNextBlock: ({ context, event }) => next(context, event) !== undefined,
     /** A block already stored, or an OACK again (our ACK 0 was lost: our own timer resends it). */
     isRepeat: ({ event }) => packetOf(event)?.op === 'DATA' || packetOf(event)?.op === 'OACK',
     isFinalRepeat: ({ context, event }) => !stranger(context, event) && dataOf(event)?.block === context.finalBlock,
-    requestTriesLeft: ({ context }) => context.retries + 1 < context.requestTries,
-    morePorts: ({ context }) => context.portIndex + 1 < context.ports.length,
-    isCurrentPort: ({ context, event }) => event.type === 'tftp.unreachable' && event.port === context.ports[context.portIndex],
-    retriesLeft: ({ context }) => context.retries + 1 <= context.maxRetries,
+    requestTriesLeft: ({ context }) => context.retries + 1 < context.request.requestTries,
+    morePorts: ({ context }) => context.portIndex + 1 < context.request.ports.length,
+    isCurrentPort: ({ context, event }) => event.type === 'tftp.unreachable' && event.port === context.request.ports[context.portIndex],
+    retriesLeft: ({ context }) => context.retries + 1 <= context.request.maxRetries,
   },
   actions: {
     /** The one door out: a datagram to the server. Bound by the owner; a no-op by default. */
@@ -158,7 +158,7 @@ const tftp = setup({
     }),
     // The server ignored our options (or we sent none): RFC 1350 as written, 512 bytes, stop-and-wait,
     // and our own timer, since a timeout option was not taken either.
-    takePlainDefaults: assign(({ context }) => ({ timeoutMs: context.defaultTimeoutMs })),
+    takePlainDefaults: assign(({ context }) => ({ terms: { ...context.terms, timeoutMs: context.request.defaultTimeoutMs } })),
     markGapAcked: assign({ gapAckedAt: ({ context }) => context.expected }),
     holdBlock: assign({ held: ({ event }) => Array.from(dataOf(event)?.data ?? []) }),
     acceptFirstBlock: assign({ firstBlockAccepted: true, held: undefined }),
@@ -194,7 +194,7 @@ export const tftpClientMachine = tftp
         if (d.data.length > 0) enqueue({ type: 'report', params: { type: 'tftp.data', offset: context.received, bytes: d.data } });
         const received = context.received + d.data.length;
         enqueue.assign({ received, expected: context.expected + 1, sinceAck: context.sinceAck + 1, retries: 0 });
-        enqueue({ type: 'report', params: { type: 'tftp.progress', received, total: context.tsize } });
+        enqueue({ type: 'report', params: { type: 'tftp.progress', received, total: context.terms.tsize } });
       }),
       replayHeld: enqueueActions(({ context, enqueue }) => {
         if (context.held === undefined || context.serverTid === undefined) return;

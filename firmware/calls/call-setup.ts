@@ -70,7 +70,13 @@ export interface CallEnded {
   cause: CallEnd;
 }
 
-export interface CallContext extends CallInput {
+/** How the call's number is dialled: fixed for the call, grouped so the context stays under 20 fields. */
+export type DialRules = Pick<CallInput, 'codes' | 'dialDigits' | 'userless' | 'alarmDn' | 'alarm'>;
+
+// Fewer than 20 top-level fields: XState copies the context on every assign, and V8 makes a copy of 20
+// or more named fields a dictionary, about 20 times slower (test/firmware/context-shape.test.ts).
+export interface CallContext extends Omit<CallInput, keyof DialRules | 'digits'> {
+  rules: DialRules;
   dialled: string;
   ringer: boolean;
   shown: CallState;
@@ -90,7 +96,7 @@ export const acked = (c: CallContext, e: CallEvent) => {
 export const refusedOrFailed = (c: CallContext, e: CallEvent) => (answered(c, e) !== undefined && !acked(c, e)) || (e.type === 'sig.failed' && e.id === c.expect);
 const digitKey = (e: CallEvent) => (e.type === 'call.digit' && /^[0-9*]$/.test(e.key) ? e.key : '');
 /** While the digits may still be an access code, `#` is part of them (remote logout ends with it). */
-const codeHash = (c: CallContext, e: CallEvent) => e.type === 'call.digit' && e.key === '#' && c.codes && c.dialled !== '';
+const codeHash = (c: CallContext, e: CallEvent) => e.type === 'call.digit' && e.key === '#' && c.rules.codes && c.dialled !== '';
 
 const effects = setup({
   types: { context: {} as CallContext, input: {} as CallInput, events: {} as CallEvent },
@@ -100,9 +106,9 @@ const effects = setup({
     digit: ({ context, event }) => digitKey(event) !== '' || codeHash(context, event),
     codeTaken: ({ context, event }) => event.type === 'session.code' && event.digits === context.dialled && event.kind === 'taken',
     codeAnswer: ({ context, event }) => event.type === 'session.code' && event.digits === context.dialled,
-    ready: ({ context }) => context.dialled !== '' && !context.codePending && (context.complete || numberComplete(context.dialled, context.dialDigits)),
+    ready: ({ context }) => context.dialled !== '' && !context.codePending && (context.complete || numberComplete(context.dialled, context.rules.dialDigits)),
     paused: ({ context }) => context.dialled !== '',
-    forbidden: ({ context }) => context.userless && !context.alarm && !userlessMayCall(context.dialled),
+    forbidden: ({ context }) => context.rules.userless && !context.rules.alarm && !userlessMayCall(context.dialled),
     ringingBack: ({ context, event }) => answered(context, event)?.type === 'call-alerting',
     setupReleased: ({ context, event }) => answered(context, event)?.type === 'call-release',
     setupLost: ({ context, event }) => answered(context, event) !== undefined || (event.type === 'sig.failed' && event.id === context.expect),
@@ -143,7 +149,7 @@ const effects = setup({
 
 export const callParts = effects.extend({
   actions: {
-    addDigit: assign(({ context, event }) => ({ dialled: context.dialled + (codeHash(context, event) ? '#' : digitKey(event)), codePending: context.codes })),
+    addDigit: assign(({ context, event }) => ({ dialled: context.dialled + (codeHash(context, event) ? '#' : digitKey(event)), codePending: context.rules.codes })),
     takeCodeAnswer: assign(({ context, event }) => {
       const partial = event.type === 'session.code' && event.kind === 'partial';
       // a `#` the session did not want ends the number, as it would have at once

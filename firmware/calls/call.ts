@@ -36,11 +36,12 @@ const JOIN = {
 
 export const callMachine = calls.createMachine({
   id: 'call',
-  context: ({ input }) => ({
-    ...input,
-    dialled: input.digits,
-    ringer: input.start === 'ringing' && input.ring === 'ring',
-    shown: input.start === 'picking' ? 'held' : input.start,
+  context: ({ input: { codes, dialDigits, userless, alarmDn, alarm, digits, ...call } }) => ({
+    ...call,
+    rules: { codes, dialDigits, userless, alarmDn, alarm },
+    dialled: digits,
+    ringer: call.start === 'ringing' && call.ring === 'ring',
+    shown: call.start === 'picking' ? 'held' : call.start,
     seq: 1,
     expect: '',
     codePending: false,

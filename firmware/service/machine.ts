@@ -29,7 +29,7 @@ const PUBLISH = {
   type: 'publish',
   params: ({ context }: { context: ServiceContext }): ServiceView => ({
     server: `${context.server.ip}:${context.server.port}`,
-    controllerId: context.controllerId,
+    controllerId: context.terms.controllerId,
     failedOver: context.failedOver,
   }),
 } as const;
@@ -42,10 +42,7 @@ export const serviceMachine = service.createMachine({
     return {
       servers,
       server: servers[0],
-      phoneIp: input.phoneIp,
-      mac: input.mac,
-      model: input.model,
-      firmwareVersion: input.firmwareVersion,
+      set: { phoneIp: input.phoneIp, mac: input.mac, model: input.model, firmwareVersion: input.firmwareVersion },
       dn: input.dn ?? '',
       code: '',
       mode: 'boot',
@@ -53,11 +50,8 @@ export const serviceMachine = service.createMachine({
       failedOver: false,
       resumeLogin: false,
       confirmed: false,
-      heartbeatMs: DEFAULT_HEARTBEAT_MS,
-      healthCheckMs: HEALTH_CHECK_MS,
+      terms: { heartbeatMs: DEFAULT_HEARTBEAT_MS, healthCheckMs: HEALTH_CHECK_MS, controllerId: '', dialPlan: { alarmDn: '', dialDigits: 0 } },
       missed: 0,
-      controllerId: '',
-      dialPlan: { alarmDn: '', dialDigits: 0 },
       userExt: '',
       userToken: '',
       layoutCrc: 0,
@@ -82,7 +76,7 @@ export const serviceMachine = service.createMachine({
         announce: {
           entry: enqueueActions(({ context, enqueue }) => {
             if (context.mode === 'failover') enqueue({ type: 'showBoot', params: resiliencyScreen(2, `ICP ${context.server.ip}`) });
-            else if (context.mode !== 'failback') enqueue({ type: 'showBoot', params: announceScreen(context.phoneIp, context.server) });
+            else if (context.mode !== 'failback') enqueue({ type: 'showBoot', params: announceScreen(context.set.phoneIp, context.server) });
           }),
           always: { guard: 'quietRegister', target: 'waitingAck' },
           after: { announce: 'waitingAck' },
@@ -176,7 +170,7 @@ export const serviceMachine = service.createMachine({
     upgrading: { entry: ['logoutBeforeUpgrade', { type: 'trace', params: ({ context }) => ({ message: upgradeReason(context) }) }, 'reboot'] },
     registered: {
       type: 'parallel',
-      entry: ['confirmOnce', PUBLISH, { type: 'tell', params: ({ context }) => ({ type: 'service.registered', mode: context.mode, controllerId: context.controllerId, dialPlan: context.dialPlan, dn: context.dn }) }],
+      entry: ['confirmOnce', PUBLISH, { type: 'tell', params: ({ context }) => ({ type: 'service.registered', mode: context.mode, controllerId: context.terms.controllerId, dialPlan: context.terms.dialPlan, dn: context.dn }) }],
       on: {
         'sig.push': {
           guard: 'redirectPush',
@@ -211,7 +205,7 @@ export const serviceMachine = service.createMachine({
             },
             comms: { entry: { type: 'showBoot', params: [WAITING_FOR_COMMS] }, after: { comms: 'done' } },
             resilient: {
-              entry: { type: 'showBoot', params: ({ context }) => resiliencyScreen(3, context.controllerId || `ICP ${context.server.ip}`) },
+              entry: { type: 'showBoot', params: ({ context }) => resiliencyScreen(3, context.terms.controllerId || `ICP ${context.server.ip}`) },
               after: { step: 'done' },
             },
             done: {

@@ -39,14 +39,32 @@ export type ServiceParentEvent = { type: 'registered' } | { type: 'firmware.rebo
 
 export type RequestKind = 'register' | 'heartbeat' | 'health';
 
-export interface ServiceContext {
-  servers: Peer[];
-  /** The controller registered with (or being registered with) now. */
-  server: Peer;
+/** What the set is, fixed for the machine's life: what it registers as. */
+export interface ServiceSet {
   phoneIp: string;
   mac: string;
   model: string;
   firmwareVersion: string;
+}
+
+/** What the controller's register-ack set (defaults until the first). */
+export interface ServiceTerms {
+  heartbeatMs: number;
+  healthCheckMs: number;
+  controllerId: string;
+  /** The register-ack's dial plan (alarm DN, extension length): the calls owner dials by it. */
+  dialPlan: DialPlan;
+}
+
+// The context keeps fewer than 20 top-level fields (the fixed ones grouped): XState copies it with
+// Object.assign({}, ...) on every assign, and V8 makes a copy of 20 or more named fields a dictionary,
+// about 20 times slower to copy (context-shape.test.ts). Heartbeats assign twice each.
+export interface ServiceContext {
+  servers: Peer[];
+  /** The controller registered with (or being registered with) now. */
+  server: Peer;
+  set: ServiceSet;
+  terms: ServiceTerms;
   /** The set's own DN: the configured one, or the one Automatic DN Selection gave it (this power cycle). */
   dn: string;
   /** The Set Registration Access Code keyed at the prompt: the next register carries it instead of `dn`. */
@@ -58,12 +76,7 @@ export interface ServiceContext {
   /** A login redirect: the session resumes the login at once, without the COMMS screen. */
   resumeLogin: boolean;
   confirmed: boolean;
-  heartbeatMs: number;
-  healthCheckMs: number;
   missed: number;
-  controllerId: string;
-  /** The register-ack's dial plan (alarm DN, extension length): the calls owner dials by it. */
-  dialPlan: DialPlan;
   /** The hot desk user on the set, as the session said ("" for none). */
   userExt: string;
   /** The cluster's token for that user's login (hex, "" for none): a re-home keeps the user only with it. */
@@ -97,7 +110,7 @@ export const answerTo = (context: ServiceContext, event: ServiceEvent, kind: Req
 export const failedFor = (context: ServiceContext, event: ServiceEvent, kind: RequestKind): boolean => event.type === 'sig.failed' && event.id === context.expect[kind];
 export const outcome = (context: ServiceContext, event: ServiceEvent): RegisterOutcome | undefined => {
   const answer = answerTo(context, event, 'register');
-  return answer ? classifyRegisterAnswer(answer, context.firmwareVersion, context.mode !== 'boot') : undefined;
+  return answer ? classifyRegisterAnswer(answer, context.set.firmwareVersion, context.mode !== 'boot') : undefined;
 };
 
 export const upgradeReason = (context: ServiceContext) => `controller at ${context.server.ip} expects another firmware version`;
@@ -125,9 +138,9 @@ export const service = setup({
     comms: COMMS_MS,
     retry: REGISTER_RETRY_MS,
     step: RESILIENCY_STEP_MS,
-    heartbeat: ({ context }) => context.heartbeatMs,
-    reprobe: ({ context }) => reprobeDelay(context.heartbeatMs),
-    health: ({ context }) => context.healthCheckMs,
+    heartbeat: ({ context }) => context.terms.heartbeatMs,
+    reprobe: ({ context }) => reprobeDelay(context.terms.heartbeatMs),
+    health: ({ context }) => context.terms.healthCheckMs,
   },
   guards: {
     registerOk: ({ context, event }) => outcome(context, event)?.kind === 'ok',
@@ -187,9 +200,9 @@ export const service = setup({
       enqueue.assign({ seq: context.seq + 1, expect: { ...context.expect, [params.kind]: id } });
       if (params.kind === 'register') {
         const msg = registerMessage({
-          mac: context.mac,
-          model: context.model,
-          firmwareVersion: context.firmwareVersion,
+          mac: context.set.mac,
+          model: context.set.model,
+          firmwareVersion: context.set.firmwareVersion,
           dn: context.code !== '' ? context.code : context.dn,
           hotdeskExt: context.userExt,
           sessionToken: context.userToken ? Uint8Array.from(Buffer.from(context.userToken, 'hex')) : undefined,
@@ -214,10 +227,7 @@ export const service = setup({
       const o = outcome(context, event);
       if (o?.kind !== 'ok') return;
       enqueue.assign({
-        heartbeatMs: o.heartbeatMs,
-        healthCheckMs: o.healthCheckMs,
-        controllerId: o.controllerId,
-        dialPlan: o.dialPlan,
+        terms: { heartbeatMs: o.heartbeatMs, healthCheckMs: o.healthCheckMs, controllerId: o.controllerId, dialPlan: o.dialPlan },
         // the DN the controller chose for the code is the set's own from now on (until power is lost)
         dn: o.dn !== '' ? o.dn : context.dn,
         code: '',

@@ -152,7 +152,7 @@ export function rig(opts: RigOptions = {}) {
       hiddenLines: keys?.hiddenLines ?? [],
       pkmEnabled: keys?.pkmEnabled ?? true,
       server: service?.server,
-      controllerId: service?.controllerId ?? '',
+      controllerId: service?.terms?.controllerId ?? '',
       failedOver: service?.failedOver ?? false,
     };
   };

@@ -43,17 +43,17 @@ function samples(s: AnyMachineSnapshot) {
     rx('OACK', port, { op: 'OACK', options: { blksize: 512, windowsize: 2, timeout: 1, tsize: 1000 }, others: [] }),
     rx('OACK granting more than asked', port, { op: 'OACK', options: { blksize: 1024 }, others: [] }),
     rx('OACK with a tsize over maxBytes', port, { op: 'OACK', options: { blksize: 512, tsize: 5000 }, others: [] }),
-    rx('next block, full', port, { op: 'DATA', block: block(c.expected), data: fill(c.blksize, c.expected) }),
+    rx('next block, full', port, { op: 'DATA', block: block(c.expected), data: fill(c.terms.blksize, c.expected) }),
     rx('next block, short', port, { op: 'DATA', block: block(c.expected), data: fill(100, c.expected) }),
-    rx('a block ahead (gap)', port, { op: 'DATA', block: block(c.expected + 1), data: fill(c.blksize, c.expected + 1) }),
-    rx('the block before (repeat)', port, { op: 'DATA', block: block(c.expected - 1), data: fill(c.blksize, c.expected - 1) }),
-    rx('next block, oversized', port, { op: 'DATA', block: block(c.expected), data: fill(c.blksize + 1, 0) }),
+    rx('a block ahead (gap)', port, { op: 'DATA', block: block(c.expected + 1), data: fill(c.terms.blksize, c.expected + 1) }),
+    rx('the block before (repeat)', port, { op: 'DATA', block: block(c.expected - 1), data: fill(c.terms.blksize, c.expected - 1) }),
+    rx('next block, oversized', port, { op: 'DATA', block: block(c.expected), data: fill(c.terms.blksize + 1, 0) }),
     rx('ERROR', port, { op: 'ERROR', code: 1, message: 'File not found' }),
     rx('DATA from a stranger', STRANGER, { op: 'DATA', block: 1, data: fill(10, 1) }),
     named('garbage', { type: 'tftp.rx' as const, srcPort: port, bytes: Uint8Array.of(0, 9, 1) }),
     named('accept', { type: 'tftp.accept' as const }),
     named('abort', { type: 'tftp.abort' as const, message: 'owner says stop' }),
-    named('port unreachable', { type: 'tftp.unreachable' as const, port: c.ports[c.portIndex] }),
+    named('port unreachable', { type: 'tftp.unreachable' as const, port: c.request.ports[c.portIndex] }),
   ];
 }
 
@@ -75,7 +75,7 @@ function allStates(node: AnyStateNode): AnyStateNode[] {
  */
 const abstraction = (s: AnyMachineSnapshot) => {
   const c = s.context;
-  return `${JSON.stringify(s.value)} port=${c.portIndex} retries=${c.retries} next=${c.expected} negotiated=${c.negotiated} gapAcked=${c.gapAckedAt === c.expected}`;
+  return `${JSON.stringify(s.value)} port=${c.portIndex} retries=${c.retries} next=${c.expected} negotiated=${c.terms.negotiated} gapAcked=${c.gapAckedAt === c.expected}`;
 };
 
 const logic: AnyStateMachine = tftpClientMachine;
@@ -121,7 +121,7 @@ function play(path: (typeof paths)[number]) {
   const ctx = () => live.actor.getSnapshot().context;
   const ends = () => live.reports.filter((e) => e.type === 'tftp.done' || e.type === 'tftp.failed');
   const checks: Record<string, () => void> = {
-    'tftp.requesting': () => expect(live.sent.at(-1)).toMatchObject({ port: ctx().ports[ctx().portIndex], p: { op: 'RRQ', file: 'fw.bin', mode: 'octet' } }),
+    'tftp.requesting': () => expect(live.sent.at(-1)).toMatchObject({ port: ctx().request.ports[ctx().portIndex], p: { op: 'RRQ', file: 'fw.bin', mode: 'octet' } }),
     'tftp.transferring.deciding': () => {
       expect(live.reports.at(-1)).toMatchObject({ type: 'tftp.firstBlock' });
       expect(live.reports.some((e) => e.type === 'tftp.data')).toBe(false);

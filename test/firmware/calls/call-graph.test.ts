@@ -202,7 +202,7 @@ function play(input: CallInput, path: Path): string[] {
           const ended = isPause(e) || c.complete;
           expect(ended || numberComplete(c.dialled, DIAL_DIGITS), `call-setup for ${c.dialled}`).toBe(true);
           // and never while the session may still take the digits as an access code
-          if (e.type === 'call.digit' && /^[0-9*]$/.test(e.key)) expect(prev?.context.codes).toBe(false);
+          if (e.type === 'call.digit' && /^[0-9*]$/.test(e.key)) expect(prev?.context.rules.codes).toBe(false);
           // a set with nobody logged in calls the operator, an emergency number or the alarm DN only
           if (input.userless) expect(mayCall(input, c.dialled), `userless call-setup for ${c.dialled}`).toBe(true);
           break;
@@ -226,7 +226,7 @@ function play(input: CallInput, path: Path): string[] {
 
     // --- the session: each digit offered while the digits may still be an access code, nothing else
     // (`#` too, once there are digits: the remote-logout code ends with it)
-    const offered = e.type === 'call.digit' && (/^[0-9*]$/.test(e.key) || (e.key === '#' && prev?.context.dialled !== '')) && prev?.matches({ dialling: 'collecting' }) && prev.context.codes;
+    const offered = e.type === 'call.digit' && (/^[0-9*]$/.test(e.key) || (e.key === '#' && prev?.context.dialled !== '')) && prev?.matches({ dialling: 'collecting' }) && prev.context.rules.codes;
     expect(session.map((x) => ({ ...x, replyTo: x.replyTo === self }))).toEqual(offered ? [{ type: 'session.dialled', digits: c.dialled, replyTo: true }] : []);
 
     // --- the parent: what the call shows, as it shows it; one end, last, with the right cause
