@@ -22,14 +22,12 @@ export type SliceReply =
   | { kind: 'pong' }
   | { kind: 'error'; message: string };
 
-/** A worker running TypeScript: tsx is registered in the thread before the worker module loads. */
+/** A worker running TypeScript: bin/ts-register.js is loaded in the thread before the worker module. */
 function tsWorker(url: URL): Worker {
-  const tsx = import.meta.resolve('tsx/esm/api');
-  const code = `(async () => {
-    const { register } = await import(${JSON.stringify(tsx)});
-    register();
-    await import(${JSON.stringify(url.href)});
-  })().catch((err) => { console.error(err); process.exit(1); });`;
+  const hooks = new URL('../bin/ts-register.js', import.meta.url).href;
+  const code = `import(${JSON.stringify(hooks)})
+    .then(() => import(${JSON.stringify(url.href)}))
+    .catch((err) => { console.error(err); process.exit(1); });`;
   // a young generation big enough for a slice's churn: fewer objects promoted, fewer full collections
   return new Worker(code, { eval: true, resourceLimits: { maxYoungGenerationSizeMb: 64, maxOldGenerationSizeMb: 8192 } });
 }
@@ -96,7 +94,7 @@ export class ThreadedFleet {
     for (let k = 0, first = 0; first < phones; k++, first += per) specs.push({ first, count: Math.min(per, phones - first), slice: k });
     const fleet = new ThreadedFleet(phones, specs.map(() => new SliceThread()));
     try {
-      // each thread has loaded its code before the clock starts: a fleet's build is its phones, not tsx
+      // each thread has loaded its code before the clock starts: a fleet's build is its phones, not loading code
       await Promise.all(fleet.threads.map((t) => t.ask({ kind: 'ping' })));
       const build = await fleet.all((t, i) => t.ask({ kind: 'build', spec: specs[i] }));
       return { fleet, build };

@@ -1,7 +1,7 @@
 #!/usr/bin/env node
-// The `hotdesk` command: runs the TypeScript sources through tsx, so `npx hotdesk` works right after `npm ci`.
-import { register } from 'tsx/esm/api';
+// The `hotdesk` command: runs the TypeScript sources as they are (ts-register.js strips their types as they
+// load), so `npx hotdesk` works right after `npm ci`.
+import './ts-register.js';
 
-register();
 const { main } = await import('../sim/cli.ts');
 process.exitCode = await main(process.argv.slice(2));

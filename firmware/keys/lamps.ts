@@ -41,6 +41,14 @@ interface Lamp {
 /** An unset lamp is dark, as if set to 'off' at time 0. */
 const UNSET: LampSetting = Object.freeze({ cadence: 'off', origin: 0 });
 
+/** Each profile's table with the fixed cadences, built once: every phone of a model shares it. */
+const fullTables = new WeakMap<CadenceTable, CadenceTable>();
+function withFixedCadences(cadences: CadenceTable): CadenceTable {
+  let table = fullTables.get(cadences);
+  if (!table) fullTables.set(cadences, (table = Object.freeze({ ...cadences, ...FIXED_CADENCES })));
+  return table;
+}
+
 export class LampBank {
   private readonly table: CadenceTable;
   private readonly lamps = new Map<string, Lamp>();
@@ -54,7 +62,7 @@ export class LampBank {
     private readonly clock: Clock,
     cadences: CadenceTable,
   ) {
-    this.table = { ...cadences, ...FIXED_CADENCES };
+    this.table = withFixedCadences(cadences);
   }
 
   /** The cadence names set() accepts. */
