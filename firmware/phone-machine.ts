@@ -2,7 +2,8 @@
 // and upgrade -> in service. Each step shows what docs/design.md's boot display sequence says, in order,
 // on the display's boot layer. In service, in-service.ts runs four actors side by side, each the one
 // owner of its thing: the service (registration, heartbeat, fail-over; it owns the signalling link),
-// the hot desk session, the keys and lamps, and the ringer. The display lives as long as the phone is on.
+// the hot desk session, the keys and lamps, and the ringer. The display lives as long as the phone is on;
+// keys go to it straight from the board (Phone.press), not through this machine.
 //
 //   waitingForLink --link.up--> network.acquiring --dhcp.bound--> bound --sw_tftp--> firmware.checking
 //        ^                          |  vlan in the ack: releasing --> voiceVlan (1 s) --> network (tagged)
@@ -53,7 +54,6 @@ export type PhoneEvent =
   | { type: 'link.up' }
   | { type: 'link.down' }
   | { type: 'dhcp.rx'; msg: Uint8Array }
-  | { type: 'key'; key: string }
   | ServiceParentEvent
   | DhcpClientEmitted
   | FirmwareDownloadEvent;
@@ -131,7 +131,6 @@ export const phoneMachine = setup({
     confirmImage: () => {},
     trace: (_, _params: { kind: 'info' | 'error'; message: string }) => {},
     show: sendTo(({ system }) => system.get(SYSTEM.display), (_, rows: string[]) => bootRows(rows)),
-    toDisplay: sendTo(({ system }) => system.get(SYSTEM.display), ({ event }) => event),
     /** The in-service owners are gone: their layers go with them, and the boot layer shows again. */
     clearLayer: sendTo(({ system }) => system.get(SYSTEM.display), (_, p: { layer: 'notice' | 'call' | 'session' | 'acd' }): DisplayEvent => ({ type: 'display.clear', layer: p.layer })),
     toDhcp: sendTo('dhcp', ({ event }) => event),
@@ -150,8 +149,6 @@ export const phoneMachine = setup({
   initial: 'waitingForLink',
   on: {
     'link.down': { target: '.waitingForLink', actions: ['forgetLease', { type: 'setAddress', params: { ip: '0.0.0.0' } }] },
-    // keys go to the display, which hands each to the owner of the layer that takes it
-    key: { actions: 'toDisplay' },
   },
   states: {
     waitingForLink: {

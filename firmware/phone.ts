@@ -16,6 +16,7 @@ import type { SetAccessCodes } from './acd/agent-codes.ts';
 import type { Profile } from './profile.ts';
 import { after } from './clock-interface.ts';
 import { DHCP_CLIENT_PORT } from './boot/dhcp-message.ts';
+import { SYSTEM } from './service/events.ts';
 
 export interface PhoneOptions {
   profile: Profile;
@@ -190,12 +191,14 @@ export class Phone {
   }
 
   /**
-   * A key, by its contract name. The display routes it and traces it: `masked` while it goes to a PIN
-   * entry, never the digit.
+   * A key, by its contract name, straight to its owner: the display, which hands it to the owner of the
+   * layer that takes it and traces it (`masked` while it goes to a PIN entry, never the digit). The
+   * display lives as long as the phone is on, so no machine needs to relay keys to it.
    */
   press(key: string): void {
-    if (!this.actor) return; // off, or between boots: a key does nothing
-    this.guard(() => this.actor?.send({ type: 'key', key }));
+    const display = this.actor?.system.get(SYSTEM.display);
+    if (!display) return; // off, or between boots: a key does nothing
+    this.guard(() => display.send({ type: 'key', key }));
   }
 
   /** What the hot desk side shows: user, keys, softkeys, controller (undefined until in service). */

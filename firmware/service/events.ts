@@ -7,6 +7,8 @@
 //   owner <--sig.answer {id, msg} / sig.failed {id, reason}-- link
 //   owner --sig.subscribe {topics}--> link;   link --sig.push {msg}--> every subscriber of msg's topic
 //   owner --sig.cancel--> link  (its own requests only: a re-home means something different to each)
+//   service --sig.keepalive {id, msg, every, afterMiss}--> link: the heartbeat, sent by the link on its
+//     own clock; the service hears of each miss (sig.failed) and of the first answer after one (sig.answer)
 //   service --service.* --> every actor that sent it service.subscribe
 import type { AnyActorRef } from 'xstate';
 import type { Message, MessageType } from '../signalling/messages.ts';
@@ -61,12 +63,30 @@ export interface SigSubscribe {
   topics: readonly Topic[];
   ref: AnyActorRef;
 }
+/**
+ * From the service: keep the session with the controller the link is aimed at alive. The link sends
+ * `msg` (one transaction of `tries` transmissions) every `every` ms, the first `every` ms from now, on
+ * its own clock: an answered heartbeat wakes nobody. It tells `replyTo` of each miss (`sig.failed {id,
+ * reason: timeout}`; the next heartbeat then goes out `afterMiss` ms later) and of the first answer
+ * after a miss (`sig.answer {id}`), so the owner can count misses in a row. A sig.keepalive with the id
+ * of the one running changes only its message (the user it names), keeping its schedule; another id
+ * replaces it and starts afresh. sig.cancel from its owner stops it, silently.
+ */
+export interface SigKeepalive {
+  type: 'sig.keepalive';
+  id: string;
+  msg: Message;
+  every: number;
+  afterMiss: number;
+  tries?: number;
+  replyTo: AnyActorRef;
+}
 /** From the service only: the controller the phone talks to now. Pushes from anyone else are refused. */
 export interface SigAim {
   type: 'sig.aim';
   server: Peer;
 }
-export type LinkEvent = SigRequest | SigCancel | SigSubscribe | SigAim;
+export type LinkEvent = SigRequest | SigCancel | SigSubscribe | SigAim | SigKeepalive;
 
 // From the link
 
@@ -136,7 +156,7 @@ export interface ServiceLayout {
 }
 export type ServiceRequest = ServiceSubscribe | ServiceUser | ServiceRedirect | ServiceLayout;
 
-/** The system ids the in-service actors are registered under (`system.get(...)`). */
+/** The system ids the phone's actors are registered under (`system.get(...)`). */
 export const SYSTEM = {
   display: 'display',
   link: 'signalling',

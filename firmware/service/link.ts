@@ -5,17 +5,20 @@
 // talk to it through events (events.ts):
 //   requests   sig.request {id, msg, to?, tries?, replyTo} -> sig.answer / sig.failed to replyTo
 //   cancels    sig.cancel {owner}: only that owner's requests (each owner decides what a re-home means)
+//   keepalive  sig.keepalive {id, msg, every, afterMiss, tries, replyTo}: the heartbeat, on the link's own
+//              clock (an answered one wakes no machine); each miss -> sig.failed, the first answer after
+//              a miss -> sig.answer, to replyTo (the service counts misses and decides on fail-over)
 //   pushes     the controller's requests, by topic, to every actor that sent sig.subscribe for it;
 //              only the controller the link is aimed at may push (others get `ack rejected`), and a
 //              push with no subscriber is answered `ack unsupported`.
 import { fromCallback, type AnyActorRef } from 'xstate';
 import type { TrustedKey } from '../boot/image-keys.ts';
 import type { AnySystem } from '../system-binding.ts';
-import type { Clock, Random, Tracer } from '../hal.ts';
+import type { Clock, Random, TimerId, Tracer } from '../hal.ts';
 import type { Message } from '../signalling/messages.ts';
 import { SecureEndpoint } from '../signalling/secure/endpoint.ts';
 import { TransactionCancelled } from '../signalling/transactions.ts';
-import { topicOf, type LinkEvent, type LinkReply, type SigPush, type Topic } from './events.ts';
+import { topicOf, type LinkEvent, type LinkReply, type SigKeepalive, type SigPush, type Topic } from './events.ts';
 import { samePeer, type Peer } from './peers.ts';
 
 export interface SignallingHardware {
@@ -39,6 +42,14 @@ export interface SignallingHardware {
 export interface SignallingLinkInput {
   /** Where the link points until the service aims it elsewhere. */
   server: Peer;
+}
+
+/** The heartbeat the link keeps: its terms, and where its schedule is. */
+interface Keepalive {
+  terms: SigKeepalive;
+  timer: TimerId | undefined;
+  /** The last heartbeat went unanswered: the next answer is news for the owner. */
+  missed: boolean;
 }
 
 /**
@@ -76,6 +87,37 @@ export function signallingLinkLogic(hardwareOf: (system: AnySystem) => Signallin
     const tx = endpoint.tx;
     const unbind = hw.listen((ip, port, bytes) => endpoint.receive(ip, port, bytes));
 
+    // The heartbeat: one transaction at a time, the next set when it settles; a keepalive replaced or
+    // stopped while its transaction is in flight ignores how that transaction ends.
+    let keepalive: Keepalive | undefined;
+    const stopKeepalive = () => {
+      if (keepalive) hw.clock.clearTimeout(keepalive.timer);
+      keepalive = undefined;
+    };
+    const beatIn = (k: Keepalive, ms: number) => {
+      k.timer = hw.clock.setTimeout(() => beat(k), ms);
+    };
+    const beat = (k: Keepalive) => {
+      k.timer = undefined;
+      const to = server;
+      tx.request(to, k.terms.msg, { tries: k.terms.tries, owner: k.terms.replyTo }).then(
+        (msg) => {
+          if (keepalive !== k) return;
+          if (k.missed) reply(k.terms.replyTo, { type: 'sig.answer', id: k.terms.id, msg });
+          k.missed = false;
+          beatIn(k, k.terms.every);
+        },
+        () => {
+          if (keepalive !== k) return;
+          endpoint.forget(to); // as for any request: the next one opens a new session
+          k.missed = true;
+          reply(k.terms.replyTo, { type: 'sig.failed', id: k.terms.id, reason: 'timeout' });
+          // the owner may have stopped it on hearing of the miss (its last)
+          if (keepalive === k) beatIn(k, k.terms.afterMiss);
+        },
+      );
+    };
+
     receive((event) => {
       switch (event.type) {
         case 'sig.aim':
@@ -88,7 +130,17 @@ export function signallingLinkLogic(hardwareOf: (system: AnySystem) => Signallin
           }
           return;
         case 'sig.cancel':
+          if (keepalive?.terms.replyTo === event.owner) stopKeepalive();
           tx.cancel(event.owner);
+          return;
+        case 'sig.keepalive':
+          if (keepalive?.terms.id === event.id) keepalive.terms = event;
+          else {
+            stopKeepalive();
+            const k: Keepalive = { terms: event, timer: undefined, missed: false };
+            keepalive = k;
+            beatIn(k, event.every);
+          }
           return;
         case 'sig.request': {
           const { id, replyTo } = event;
@@ -109,6 +161,7 @@ export function signallingLinkLogic(hardwareOf: (system: AnySystem) => Signallin
 
     return () => {
       closed = true;
+      stopKeepalive();
       unbind();
       tx.cancelAll();
       endpoint.reset();

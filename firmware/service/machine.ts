@@ -7,7 +7,7 @@
 //              +-----------------------------------------------------------------+
 //              v                                                                 |
 //   registering.announce --1 s--> waitingAck --ok--> registered (parallel) -----+ failback / redirect
-//        ^                            |  redirect / no answer -> rehome          |  heartbeat: waiting -> beating
+//        ^                            |  redirect / no answer -> rehome          |  heartbeat: kept by the link
 //        |                            |  try-later / refused  -> registerRetry   |    3 misses -> failingOver
 //        |                            |  other firmware       -> upgrading (asks the phone to reboot)
 //        |                            |  dn-required          -> codeEntry --# / OK--> registering (the code as dn)
@@ -65,7 +65,7 @@ export const serviceMachine = service.createMachine({
   on: {
     'service.subscribe': { actions: assign({ subscribers: ({ context, event }) => [...context.subscribers, event.ref] }) },
     'service.layout': { actions: assign({ layoutCrc: ({ event }) => event.crc }) },
-    'service.user': { actions: [assign({ userExt: ({ event }) => event.ext, userToken: ({ event }) => event.token }), 'tellUser'] },
+    'service.user': { actions: ['takeUser', 'tellUser'] },
   },
   initial: 'registering',
   states: {
@@ -172,6 +172,8 @@ export const serviceMachine = service.createMachine({
       type: 'parallel',
       entry: ['confirmOnce', PUBLISH, { type: 'tell', params: ({ context }) => ({ type: 'service.registered', mode: context.mode, controllerId: context.terms.controllerId, dialPlan: context.terms.dialPlan, dn: context.dn }) }],
       on: {
+        // as everywhere, and the heartbeat names the new user from the next one on
+        'service.user': { actions: ['takeUser', 'tellUser', 'keepAliveUser'] },
         'sig.push': {
           guard: 'redirectPush',
           target: 'rehome',
@@ -213,20 +215,20 @@ export const serviceMachine = service.createMachine({
             },
           },
         },
+        // The link keeps the heartbeat on its own clock (an answered one wakes nobody); this region
+        // hears of each miss and of the first answer after one, and counts the misses in a row.
         heartbeat: {
-          initial: 'waiting',
+          initial: 'alive',
           states: {
-            waiting: { after: { heartbeat: 'beating' } },
-            reprobing: { after: { reprobe: 'beating' } },
-            beating: {
-              entry: { type: 'ask', params: { kind: 'heartbeat' } },
+            alive: {
+              entry: 'keepAlive',
               on: {
-                'sig.answer': { guard: 'heartbeatAnswered', target: 'waiting', actions: assign({ missed: 0 }) },
+                'sig.answer': { guard: 'heartbeatAnswered', actions: assign({ missed: 0 }) },
                 'sig.failed': [
                   { guard: 'lastMiss', target: '#service.failingOver' },
-                  // a miss is probed again half an interval later (resilience.ts), so the phone is back
-                  // in service on the secondary within 3 intervals of the controller's death
-                  { guard: 'heartbeatMissed', target: 'reprobing', actions: assign({ missed: ({ context }) => context.missed + 1 }) },
+                  // the link probes again half an interval after a miss (resilience.ts), so the phone is
+                  // back in service on the secondary within 3 intervals of the controller's death
+                  { guard: 'heartbeatMissed', actions: assign({ missed: ({ context }) => context.missed + 1 }) },
                 ],
               },
             },

@@ -113,6 +113,17 @@ export const outcome = (context: ServiceContext, event: ServiceEvent): RegisterO
   return answer ? classifyRegisterAnswer(answer, context.set.firmwareVersion, context.mode !== 'boot') : undefined;
 };
 
+/** The heartbeat the link keeps: every interval, half an interval after a miss (resilience.ts). */
+const keepalive = (context: ServiceContext, id: string, self: AnyActorRef): LinkEvent => ({
+  type: 'sig.keepalive',
+  id,
+  msg: { type: 'heartbeat', hotdeskExt: context.userExt },
+  every: context.terms.heartbeatMs,
+  afterMiss: reprobeDelay(context.terms.heartbeatMs),
+  tries: HEARTBEAT_TRIES,
+  replyTo: self,
+});
+
 export const upgradeReason = (context: ServiceContext) => `controller at ${context.server.ip} expects another firmware version`;
 
 export const service = setup({
@@ -138,8 +149,6 @@ export const service = setup({
     comms: COMMS_MS,
     retry: REGISTER_RETRY_MS,
     step: RESILIENCY_STEP_MS,
-    heartbeat: ({ context }) => context.terms.heartbeatMs,
-    reprobe: ({ context }) => reprobeDelay(context.terms.heartbeatMs),
     health: ({ context }) => context.terms.healthCheckMs,
   },
   guards: {
@@ -194,7 +203,15 @@ export const service = setup({
     cancelOwn: sendTo('link', ({ self }): LinkEvent => ({ type: 'sig.cancel', owner: self })),
     /** Redirects the controller pushes are this machine's to follow. */
     subscribeRedirects: sendTo('link', ({ self }): LinkEvent => ({ type: 'sig.subscribe', topics: ['service'], ref: self })),
-    ask: enqueueActions(({ context, self, enqueue }, params: { kind: RequestKind }) => {
+    /** The heartbeat, handed to the link under a fresh id: it sends it on its own clock (events.ts). */
+    keepAlive: enqueueActions(({ context, self, enqueue }) => {
+      const id = `heartbeat:${context.seq}`;
+      enqueue.assign({ seq: context.seq + 1, expect: { ...context.expect, heartbeat: id } });
+      enqueue.sendTo('link', keepalive(context, id, self));
+    }),
+    /** The user the heartbeat names changed: same id, so the link keeps its schedule. */
+    keepAliveUser: sendTo('link', ({ context, self }) => keepalive(context, context.expect.heartbeat, self)),
+    ask: enqueueActions(({ context, self, enqueue }, params: { kind: Exclude<RequestKind, 'heartbeat'> }) => {
       const id = `${params.kind}:${context.seq}`;
       const request = (msg: Message, extra: { to?: Peer; tries?: number } = {}): LinkEvent => ({ type: 'sig.request', id, msg, replyTo: self, ...extra });
       enqueue.assign({ seq: context.seq + 1, expect: { ...context.expect, [params.kind]: id } });
@@ -209,8 +226,6 @@ export const service = setup({
           layoutCrc: context.layoutCrc,
         });
         enqueue.sendTo('link', request(msg));
-      } else if (params.kind === 'heartbeat') {
-        enqueue.sendTo('link', request({ type: 'heartbeat', hotdeskExt: context.userExt }, { tries: HEARTBEAT_TRIES }));
       } else {
         enqueue.sendTo('link', request({ type: 'health-check' }, { to: context.servers[0], tries: HEALTH_CHECK_TRIES }));
       }
@@ -250,6 +265,7 @@ export const service = setup({
       }
     }),
     /** The device keeps a firmware retry for when nobody is logged in. */
+    takeUser: assign(({ context, event }) => (event.type === 'service.user' ? { userExt: event.ext, userToken: event.token } : { userExt: context.userExt, userToken: context.userToken })),
     tellUser: sendParent(({ context }) => ({ type: 'user', present: context.userExt !== '' }) satisfies ServiceParentEvent),
     reboot: sendParent(({ context }) => ({ type: 'firmware.reboot', reason: upgradeReason(context) }) satisfies ServiceParentEvent),
   },

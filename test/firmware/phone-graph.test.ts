@@ -3,7 +3,7 @@
 // state, and every transition for the reports that change no state) from
 // sample events - the link going up and down, what the DHCP client reports (three kinds of lease: with
 // sw_tftp, with a voice VLAN, with neither), what the firmware download reports, what the in-service
-// actors report, a key - and every timer as its `xstate.after` event. Its children are stand-ins: the
+// actors report - and every timer as its `xstate.after` event. Its children are stand-ins: the
 // DHCP client, the download and the in-service actors only report to it, and the paths deliver their
 // reports. Each path is then replayed on a live phone with the board's effects bound and the real
 // display painting: at every step the screen shows what docs/design.md's boot sequence says.
@@ -65,7 +65,6 @@ const SAMPLES: AnyEventObject[] = [
   named('fw failed', { type: 'fw.failed', reason: 'no answer on 20001 or 69' }),
   named('registered', { type: 'registered' }),
   named('reboot to upgrade', { type: 'firmware.reboot', reason: 'controller at 10.0.0.2 expects another firmware version' }),
-  named('key 1', { type: 'key', key: '1' }),
   named('user logged in', { type: 'user', present: true }),
   named('user logged out', { type: 'user', present: false }),
 ];

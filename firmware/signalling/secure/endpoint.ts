@@ -41,6 +41,7 @@ export type SecureDropReason =
   | 'bad-key'
   | 'kx-refused'
   | 'kx-timeout'
+  | 'kx-abandoned'
   | 'queue-full'
   | 'no-session';
 
@@ -153,11 +154,22 @@ export class SecureEndpoint {
     this.kx.cancelAll();
   }
 
-  /** Phone: the next datagram to this controller opens a new session (the old one stopped answering). */
+  /**
+   * Phone: the next datagram to this controller opens a new session (the old one stopped answering).
+   * An exchange still under way there is abandoned with what waited for it: begun while the controller
+   * was away, its back-off (7.5 s) could outlast the controller's return and hold the next request.
+   */
   forget(peer: Peer): void {
-    const s = this.byPeer.get(peerKey(peer));
+    const key = peerKey(peer);
+    const waiting = this.opening.get(key);
+    if (waiting) {
+      this.opening.delete(key);
+      this.kx.cancel(key);
+      this.drop('kx-abandoned', `${key} (${waiting.length} waiting datagrams dropped)`);
+    }
+    const s = this.byPeer.get(key);
     if (!s) return;
-    this.byPeer.delete(peerKey(peer));
+    this.byPeer.delete(key);
     this.sessions.delete(s.idHex);
   }
 
@@ -198,8 +210,12 @@ export class SecureEndpoint {
       this.opening.delete(key);
       this.drop(reason, `${detail} (${waiting.length} waiting datagrams dropped)`);
     };
-    this.kx.request(peer, { type: 'key-exchange', mac, phoneKey: pair.publicKey, nonce }).then(
+    const mine = this.opening.get(key);
+    // abandoned (forget): another exchange may be under way for this controller by the time this settles
+    const abandoned = () => this.opening.get(key) !== mine;
+    this.kx.request(peer, { type: 'key-exchange', mac, phoneKey: pair.publicKey, nonce }, { owner: key }).then(
       (answer) => {
+        if (abandoned()) return;
         if (answer.type !== 'key-exchange-ack' || answer.result !== 'ok') return give('kx-refused', `${peer.ip}:${peer.port}`);
         const trusted = this.o.trustedKeys?.find((k) => sameKeyId(k.keyId, answer.keyId));
         if (!trusted) return give('untrusted-key', `key ${tag(answer.keyId)} from ${peer.ip}:${peer.port}`);
@@ -213,7 +229,9 @@ export class SecureEndpoint {
         this.opening.delete(key);
         for (const w of waiting) this.o.transport.send(peer.ip, peer.port, this.sealWith(s, w.bytes));
       },
-      () => give('kx-timeout', `${peer.ip}:${peer.port}`),
+      () => {
+        if (!abandoned()) give('kx-timeout', `${peer.ip}:${peer.port}`);
+      },
     );
   }
 

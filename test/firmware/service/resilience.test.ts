@@ -55,6 +55,47 @@ describe('resilience and clustering', () => {
     expect(r.secondary.got('register')).toHaveLength(0);
   });
 
+  it('heartbeats keep their interval; a miss is probed half an interval later; misses count only in a row', async () => {
+    const r = rig();
+    r.primary.heartbeatSeconds = 10;
+    await r.boot();
+    // when each heartbeat reached the controller (a down one hears nothing: its misses are the gaps)
+    const at: number[] = [];
+    const watch = async (ms: number) => {
+      for (let t = 0; t < ms; t += 100) {
+        const n = r.primary.got('heartbeat').length;
+        await r.advance(100);
+        if (r.primary.got('heartbeat').length > n) at.push(r.clock.now());
+      }
+    };
+    await watch(20_500);
+    expect(at).toHaveLength(2);
+    expect(at[1] - at[0]).toBeGreaterThanOrEqual(10_000);
+    expect(at[1] - at[0]).toBeLessThan(10_200);
+    // two misses in a row (each one transaction of 2 transmissions, given up after 1.5 s), then an answer:
+    // down for 14 s from 7 s after a heartbeat, so the beats 10 s and 16.5 s after it are lost
+    await r.advance(7_000 - (r.clock.now() - at[1]));
+    r.primary.up = false;
+    await r.advance(14_000);
+    r.primary.up = true;
+    await watch(40_000);
+    // the first heard after the outage: an interval, then a miss (1.5 s) and half an interval, twice
+    expect(at[2] - at[1]).toBeGreaterThanOrEqual(10_000 + 2 * (1_500 + 5_000));
+    expect(at[2] - at[1]).toBeLessThan(23_200);
+    // and then the interval again
+    expect(at[3] - at[2]).toBeGreaterThanOrEqual(10_000);
+    expect(at[3] - at[2]).toBeLessThan(10_200);
+    expect(r.ctx().server).toEqual(PRIMARY);
+    // and the misses before that answer do not add up with the next two
+    await r.advance(7_000 - (r.clock.now() - at[at.length - 1]));
+    r.primary.up = false;
+    await r.advance(14_000);
+    r.primary.up = true;
+    await r.advance(30_000);
+    expect(r.ctx().server).toEqual(PRIMARY);
+    expect(r.secondary.got('register')).toHaveLength(0);
+  });
+
   it('fails back to the primary once it answers health-check in service, user kept', async () => {
     const r = await failedOverWithUser(rig());
     r.primary.up = true;

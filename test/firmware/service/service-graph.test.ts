@@ -139,7 +139,13 @@ describe('service machine, model-based', () => {
         expect(parent().filter((e) => e.type === 'registered')).toHaveLength(1);
         expect(told().some((e) => e.type === 'service.registered')).toBe(true);
       }
-      if (snap.matches({ registered: { heartbeat: 'beating' } })) expect(requests('heartbeat').at(-1)).toMatchObject({ id: c.expect.heartbeat, tries: 2 });
+      if (snap.matches({ registered: { heartbeat: 'alive' } })) {
+        // the link keeps the heartbeat: every 30 s (the register-ack's), half that after a miss, naming the user
+        const kept = linkEvents.filter((e) => e.type === 'sig.keepalive').at(-1);
+        expect(kept).toMatchObject({ id: c.expect.heartbeat, msg: { type: 'heartbeat', hotdeskExt: c.userExt }, every: 30_000, afterMiss: 15_000, tries: 2 });
+        expect(requests('heartbeat')).toEqual([]);
+      }
+      if (snap.matches('failingOver')) expect(linkEvents.filter((e) => e.type === 'sig.cancel').length).toBeGreaterThan(0);
       if (snap.matches({ registered: { health: 'checking' } })) expect(requests('health-check').at(-1)).toMatchObject({ id: c.expect.health, to: PRIMARY, tries: 2 });
       if (snap.matches({ registered: { screens: 'comms' } })) expect(shown().at(-1)).toEqual(['Waiting for COMMS...']);
       if (snap.matches({ registered: { screens: 'resilient' } })) expect(shown().at(-1)).toEqual(['Resiliency 3/3', 'icp-1']);
@@ -208,6 +214,35 @@ describe('service machine, the user and the redirect hops', () => {
     l.send({ type: 'sig.push', msg: { type: 'redirect', ip: HOME.ip, port: HOME.port, reason: 'maintenance' } });
     after(l, 'announce');
     expect(linkEvents.at(-1)).toMatchObject({ type: 'sig.request', msg: { type: 'register', dn: '5102' } });
+    l.root.stop();
+  });
+
+  it('hands the heartbeat to the link: a new user keeps its id and schedule; misses count in a row until an answer', () => {
+    const linkEvents: AnyEventObject[] = [];
+    const l = liveService(linkEvents);
+    after(l, 'announce');
+    answerRegister(l, ack());
+    const kept = () => linkEvents.filter((e) => e.type === 'sig.keepalive');
+    expect(kept()).toHaveLength(1);
+    const id = kept()[0].id as string;
+    expect(kept()[0]).toMatchObject({ msg: { type: 'heartbeat', hotdeskExt: '' }, every: 30_000, afterMiss: 15_000 });
+    l.send({ type: 'service.user', ext: '5123', token: 'ab' });
+    expect(kept().at(-1)).toMatchObject({ id, msg: { type: 'heartbeat', hotdeskExt: '5123' } });
+    // miss, miss, answered, miss, miss: never three in a row, so still registered
+    const miss = () => l.send({ type: 'sig.failed', id, reason: 'timeout' });
+    miss();
+    miss();
+    expect(l.snapshot().context.missed).toBe(2);
+    l.send({ type: 'sig.answer', id, msg: { type: 'heartbeat-ack', serverTimeMs: 0 } });
+    expect(l.snapshot().context.missed).toBe(0);
+    miss();
+    miss();
+    expect(l.snapshot().matches('registered')).toBe(true);
+    // an answer to a heartbeat of before (another id) counts for nothing; the third miss fails over
+    l.send({ type: 'sig.answer', id: 'heartbeat:0', msg: { type: 'heartbeat-ack', serverTimeMs: 0 } });
+    miss();
+    expect(l.snapshot().value).toBe('failingOver');
+    expect(linkEvents.at(-1)).toMatchObject({ type: 'sig.cancel' });
     l.root.stop();
   });
 

@@ -64,6 +64,27 @@ function pair(opts: { identity?: SecureIdentity } = {}) {
 const heartbeat: Message = { type: 'heartbeat', hotdeskExt: '' };
 
 describe('signalling session', () => {
+  it('abandons an exchange still backing off when a request there times out: the next request opens a fresh one', async () => {
+    const p = pair();
+    let down = true;
+    p.net.fate = () => (down ? 'drop' : 'deliver');
+    // a heartbeat of 2 tries (given up at 1.5 s) while the controller is away: its exchange (4 tries,
+    // 7.5 s) is still backing off when the heartbeat gives up and the session is forgotten
+    const first = p.phone.tx.request(CTRL, heartbeat, { tries: 2 }).then(() => 'answered', () => 'failed');
+    await p.clock.advance(1_600);
+    expect(await first).toBe('failed');
+    p.phone.forget(CTRL);
+    expect(p.phone.drops['kx-abandoned']).toBe(1);
+    // the controller is back before the old exchange's last try would even have gone out (3.5 s)
+    down = false;
+    await p.clock.advance(400);
+    const second = p.settle(p.phone.tx.request(CTRL, heartbeat, { tries: 2 }));
+    expect(await second).toEqual({ v: { type: 'heartbeat-ack', serverTimeMs: 1 } });
+    // the abandoned exchange ends quietly: no kx-timeout for it, nothing more dropped
+    expect(p.phone.drops['kx-timeout']).toBeUndefined();
+    expect(p.trace.filter((r) => r.kind === 'drop' && r.reason.includes('kx-abandoned'))).toHaveLength(1);
+  });
+
   it('opens with a signed key exchange; everything after it is sealed and arrives once', async () => {
     const p = pair();
     const r = await p.settle(p.phone.tx.request(CTRL, heartbeat));
