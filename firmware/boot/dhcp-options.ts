@@ -87,19 +87,27 @@ export function decodeOptionField(bytes: Uint8Array, where = 'options'): Decoded
  * same code (RFC 3396), which decoders join back together.
  */
 export function encodeOptionField(options: readonly DhcpOption[]): Uint8Array {
-  const parts: number[] = [];
+  // sized first, then written in place: a DHCP exchange encodes a few of these per phone per boot
+  let size = 1;
+  for (const { data } of options) size += data.length === 0 ? 2 : data.length + 2 * Math.ceil(data.length / 255);
+  const out = new Uint8Array(size);
+  let i = 0;
   for (const { code, data } of options) {
     if (data.length === 0) {
-      parts.push(code, 0);
+      out[i++] = code;
+      out[i++] = 0;
       continue;
     }
     for (let at = 0; at < data.length; at += 255) {
       const chunk = data.subarray(at, Math.min(at + 255, data.length));
-      parts.push(code, chunk.length, ...chunk);
+      out[i++] = code;
+      out[i++] = chunk.length;
+      out.set(chunk, i);
+      i += chunk.length;
     }
   }
-  parts.push(DhcpOptionCode.End);
-  return Uint8Array.from(parts);
+  out[i] = DhcpOptionCode.End;
+  return out;
 }
 
 /** The data of `code`, with split instances concatenated (RFC 3396); undefined when absent. */

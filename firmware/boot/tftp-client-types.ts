@@ -148,8 +148,8 @@ export interface Context {
   /** `expected` when we last sent a gap ACK: one ACK per gap, however many blocks overtake. */
   gapAckedAt: number;
   finalBlock: number;
-  /** Block 1 while the owner decides (confirmFirstBlock), as plain numbers. */
-  held?: number[];
+  /** Block 1 while the owner decides (confirmFirstBlock): our own copy, never the packet buffer. */
+  held?: Uint8Array;
   firstBlockAccepted: boolean;
   aborted: boolean;
   failure?: TftpFailure;

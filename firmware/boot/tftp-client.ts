@@ -160,7 +160,7 @@ const tftp = setup({
     // and our own timer, since a timeout option was not taken either.
     takePlainDefaults: assign(({ context }) => ({ terms: { ...context.terms, timeoutMs: context.request.defaultTimeoutMs } })),
     markGapAcked: assign({ gapAckedAt: ({ context }) => context.expected }),
-    holdBlock: assign({ held: ({ event }) => Array.from(dataOf(event)?.data ?? []) }),
+    holdBlock: assign({ held: ({ event }) => (dataOf(event)?.data ?? new Uint8Array(0)).slice() }),
     acceptFirstBlock: assign({ firstBlockAccepted: true, held: undefined }),
     markFinal: assign({ finalBlock: ({ event }) => dataOf(event)?.block ?? 0 }),
     markAborted: assign({ aborted: true }),
@@ -198,7 +198,7 @@ export const tftpClientMachine = tftp
       }),
       replayHeld: enqueueActions(({ context, enqueue }) => {
         if (context.held === undefined || context.serverTid === undefined) return;
-        enqueue.raise({ type: 'tftp.packet', srcPort: context.serverTid, packet: { op: 'DATA', block: 1, data: Uint8Array.from(context.held) } });
+        enqueue.raise({ type: 'tftp.packet', srcPort: context.serverTid, packet: { op: 'DATA', block: 1, data: context.held.slice() } });
       }),
     },
   })

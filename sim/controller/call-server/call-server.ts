@@ -129,7 +129,7 @@ export class CallServer {
         const number = this.directory.user(ext)?.external;
         return number !== undefined && this.sessions.ofExt(ext)?.mac === externalMac(number) ? number : undefined;
       },
-      extOfExternal: (number) => this.sessions.list().find((s) => s.mac === externalMac(number))?.ext,
+      extOfExternal: (number) => this.sessions.ofMac(externalMac(number))?.ext,
       push: (mac, msg) => this.requestTo(mac, msg),
       info: (message) => this.info(message),
       linesChanged: (dns) => this.linesChanged(dns),

@@ -18,14 +18,15 @@ export interface Session {
 
 export class SessionBook {
   private readonly byExt = new Map<string, Session>();
+  /** The same sessions by phone: a fleet's logins ask by MAC several times each, so no scan. */
+  private readonly byMac = new Map<string, Session>();
 
   ofExt(ext: string): Session | undefined {
     return this.byExt.get(ext);
   }
 
   ofMac(mac: string): Session | undefined {
-    for (const s of this.byExt.values()) if (s.mac === mac) return s;
-    return undefined;
+    return this.byMac.get(mac);
   }
 
   /** The caller ends any session of the same user or phone first; this only records the new one. */
@@ -33,12 +34,14 @@ export class SessionBook {
     if (this.byExt.has(ext) || this.ofMac(mac)) throw new Error(`sessions: ${ext} or ${mac} already has a session`);
     const s: Session = { ext, mac, since };
     this.byExt.set(ext, s);
+    this.byMac.set(mac, s);
     return s;
   }
 
   end(ext: string): Session | undefined {
     const s = this.byExt.get(ext);
     this.byExt.delete(ext);
+    if (s && this.byMac.get(s.mac) === s) this.byMac.delete(s.mac);
     return s;
   }
 
