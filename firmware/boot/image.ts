@@ -186,14 +186,35 @@ export function verifyHeaderSignature(header: ImageHeader, trustedKeys: readonly
   if (!key) {
     return { ok: false, reason: 'untrusted-key', message: `image signed by untrusted key ${Buffer.from(header.keyId).toString('hex')}` };
   }
-  let good = false;
-  try {
-    good = edVerify(null, header.signedBytes, key.publicKey, header.signature);
-  } catch {
-    good = false; // a key of the wrong type, say: still just "not verified"
+  if (!verifiedBefore(key.publicKey, header)) {
+    let good = false;
+    try {
+      good = edVerify(null, header.signedBytes, key.publicKey, header.signature);
+    } catch {
+      good = false; // a key of the wrong type, say: still just "not verified"
+    }
+    if (!good) return { ok: false, reason: 'bad-signature', message: 'image signature does not verify' };
+    rememberVerified(key.publicKey, header);
   }
-  if (!good) return { ok: false, reason: 'bad-signature', message: 'image signature does not verify' };
   return { ok: true, key };
+}
+
+// Signatures that verified, by key and the exact bytes signed and the signature: Ed25519 verification
+// is a pure function of the three, so the same image verifies once per process, not once per phone per
+// boot (a fleet's phones share one factory image; 100 µs each). Only good verdicts are kept (a bad one
+// costs the forger the full check every time) and only a few per key, so nothing grows without bound.
+const VERIFIED_PER_KEY = 64;
+const verified = new WeakMap<object, Set<string>>();
+const b64 = (b: Uint8Array) => Buffer.from(b.buffer, b.byteOffset, b.byteLength).toString('base64');
+const verdictKey = (h: ImageHeader) => `${b64(h.signedBytes)}.${b64(h.signature)}`;
+function verifiedBefore(key: object, h: ImageHeader): boolean {
+  return verified.get(key)?.has(verdictKey(h)) ?? false;
+}
+function rememberVerified(key: object, h: ImageHeader): void {
+  let set = verified.get(key);
+  if (!set) verified.set(key, (set = new Set()));
+  if (set.size >= VERIFIED_PER_KEY) set.clear();
+  set.add(verdictKey(h));
 }
 
 /**

@@ -119,6 +119,21 @@ describe('verifyImage', () => {
     expect(verifyImage(h, sha(payload), [rogue.trusted])).toMatchObject({ ok: true });
   });
 
+  it('remembers a good verdict for the exact bytes only: a header or signature changed after it is checked afresh', () => {
+    // the first call verifies and remembers; everything below differs from it in one bit
+    expect(verifyImage(header, sha(payload), DEV_KEYS)).toMatchObject({ ok: true });
+    for (const at of [15, 30, SIGNED_LENGTH + 5, IMAGE_HEADER_LENGTH - 1]) {
+      const bytes = Buffer.from(img.subarray(0, IMAGE_HEADER_LENGTH));
+      bytes[at] ^= 0x01;
+      const h = parseImageHeader(bytes);
+      if (!h.ok) continue; // a bit that breaks the form is refused before any signature
+      expect(verifyImage(h.header, sha(payload), DEV_KEYS), `bit flipped at ${at}`).toMatchObject({ ok: false, reason: 'bad-signature' });
+    }
+    // the remembered one still verifies, and another key id is still untrusted
+    expect(verifyImage(header, sha(payload), DEV_KEYS)).toMatchObject({ ok: true });
+    expect(verifyImage(header, sha(payload), [rogueKey().trusted])).toMatchObject({ ok: false, reason: 'untrusted-key' });
+  });
+
   it('refuses a rogue signature that claims the trusted key id', () => {
     const rogue = rogueKey();
     const bytes = Buffer.from(img.subarray(0, IMAGE_HEADER_LENGTH));
