@@ -2,16 +2,23 @@
 // request is answered from here with the very same bytes, and its handler does not run again: a
 // request whose answer was lost must not log a user in twice or place a second call.
 // Every entry lives the same time, so insertion order is expiry order and expiry is a sweep from the
-// front on each use: no timer per entry, and nothing left on the clock when the node is idle.
+// front of that order on each use: no timer per entry, and nothing left on the clock when the node is
+// idle. The order is a queue of its own (an array and a head), not the map's: sweeping a Map from its
+// front walks every slot deleted before the live ones, which a controller serving a fleet paid on
+// every request.
 import type { Clock } from '../hal.ts';
 
 interface Entry {
+  key: string;
   expires: number;
   bytes: Uint8Array;
 }
 
 export class ResponseCache {
   private readonly entries = new Map<string, Entry>();
+  /** Entries in insertion (so expiry) order from `head` on; one replaced or evicted is skipped when reached. */
+  private order: Entry[] = [];
+  private head = 0;
 
   /**
    * `ttlMs` must outlast the peers' whole retransmission window (500 ms doubling over 5 tries is
@@ -34,12 +41,10 @@ export class ResponseCache {
 
   put(key: string, bytes: Uint8Array): void {
     this.sweep();
-    this.entries.delete(key); // re-inserting keeps the map in expiry order
-    this.entries.set(key, { expires: this.clock.now() + this.ttlMs, bytes });
-    while (this.entries.size > this.maxEntries) {
-      const oldest = this.entries.keys().next().value as string;
-      this.entries.delete(oldest);
-    }
+    const entry: Entry = { key, expires: this.clock.now() + this.ttlMs, bytes };
+    this.entries.set(key, entry); // an older entry of this key stays in the queue, skipped when reached
+    this.order.push(entry);
+    while (this.entries.size > this.maxEntries) this.dropOldest();
   }
 
   get size(): number {
@@ -49,9 +54,18 @@ export class ResponseCache {
 
   private sweep(): void {
     const now = this.clock.now();
-    for (const [key, entry] of this.entries) {
-      if (entry.expires > now) break;
-      this.entries.delete(key);
+    while (this.head < this.order.length && this.order[this.head].expires <= now) this.dropOldest();
+    // the queue's spent front is cut off now and then, so it never holds more than twice what is live
+    if (this.head > 1024 && this.head * 2 > this.order.length) {
+      this.order = this.order.slice(this.head);
+      this.head = 0;
     }
+  }
+
+  /** The entry at the front of the queue leaves (if it is still the live one for its key). */
+  private dropOldest(): void {
+    const e = this.order[this.head];
+    this.order[this.head++] = undefined!;
+    if (this.entries.get(e.key) === e) this.entries.delete(e.key);
   }
 }
