@@ -82,8 +82,12 @@ export function topLayer(layers: Partial<Record<LayerName, Layer>>): LayerName |
 /** The hook switch: a screen never swallows it (a notice up as a call rings must not keep it from being answered). */
 const HOOK_KEYS: readonly string[] = ['offhook', 'onhook', 'handsfree'];
 
+/** 0-9, * and #: the keys `dial` stands for. */
+const isDialKey = (key: string): boolean => key.length === 1 && ((key >= '0' && key <= '9') || key === '*' || key === '#');
+
 export function takesKey(layer: Layer, key: string): boolean {
-  return layer.takes.some((t) => (t === 'any' && !HOOK_KEYS.includes(key)) || t === key || (t === 'dial' && /^[0-9*#]$/.test(key)));
+  for (const t of layer.takes) if (t === key || (t === 'dial' && isDialKey(key)) || (t === 'any' && !HOOK_KEYS.includes(key))) return true;
+  return false;
 }
 
 /** The layer a key goes to: the top one that takes it, starting below `below` when a layer passed it on. */

@@ -34,7 +34,7 @@ export class Screen {
 }
 
 function fit(row: string, columns: number): string {
-  const text = row.replace(/\s+$/, '');
+  const text = row.trimEnd(); // the same whitespace as /\s+$/
   return text.length <= columns ? text : text.slice(0, columns);
 }
 
