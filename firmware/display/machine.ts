@@ -12,7 +12,7 @@
 //
 // A layer is plain data: rows, softkey labels, the keys it takes (names, or `dial` for 0-9 * #, or
 // `any`: every key but the hook switch), whether it is a masked entry (its digits are traced as `masked`), and its owner's ref.
-import { assign, enqueueActions, setup, type AnyActorRef } from 'xstate';
+import { assign, sendTo, setup, type AnyActorRef } from 'xstate';
 
 export const LAYERS = ['boot', 'acd', 'session', 'call', 'notice'] as const;
 export type LayerName = (typeof LAYERS)[number];
@@ -116,6 +116,13 @@ export function tracedKey(layers: Partial<Record<LayerName, Layer>>, key: string
 
 const isDismiss = (key: string) => key === 'ok' || key === 'cancel';
 
+/** Who gets a key (or a key passed on from a layer above): the owner of the top layer below that takes it. */
+function ownerFor(context: DisplayContext, event: DisplayEvent): AnyActorRef | undefined {
+  if (event.type !== 'key' && event.type !== 'display.pass') return undefined;
+  const name = focusFor(context.layers, event.key, event.type === 'display.pass' ? event.from : undefined);
+  return name ? context.layers[name]?.owner : undefined;
+}
+
 const display = setup({
   types: {
     context: {} as DisplayContext,
@@ -123,6 +130,8 @@ const display = setup({
   },
   delays: { notice: ({ context }) => context.noticeMs },
   guards: {
+    /** Some layer's owner takes this key (else it goes nowhere, traced all the same). */
+    routed: ({ context, event }) => ownerFor(context, event) !== undefined,
     dismisses: ({ event }) => event.type === 'key' && isDismiss(event.key),
     clearsNotice: ({ event }) => event.type === 'display.clear' && event.layer === 'notice',
   },
@@ -156,13 +165,11 @@ const display = setup({
         return rest;
       },
     }),
-    route: enqueueActions(({ context, event, enqueue }) => {
-      if (event.type !== 'key' && event.type !== 'display.pass') return;
-      const from = event.type === 'display.pass' ? event.from : undefined;
-      const name = focusFor(context.layers, event.key, from);
-      const layer = name ? context.layers[name] : undefined;
-      if (layer?.owner) enqueue.sendTo(layer.owner, { type: 'key', key: event.key });
-    }),
+    /** The key to the owner of the layer that takes it (guarded by `routed`: a sendTo with no target would send it here). */
+    route: sendTo(
+      ({ context, event }) => ownerFor(context, event)!,
+      ({ event }) => ({ type: 'key', key: event.type === 'key' || event.type === 'display.pass' ? event.key : '' }),
+    ),
   },
 });
 
@@ -179,19 +186,20 @@ export const displayMachine = display.createMachine({
     'display.show': { actions: ['setLayer', REPAINT] },
     'display.clear': { actions: [{ type: 'clearLayer', params: ({ event }) => ({ layer: event.layer }) }, REPAINT] },
     'display.notice': { target: '.notice', reenter: true, actions: ['setNotice', REPAINT] },
-    'display.pass': { actions: 'route' },
+    'display.pass': { guard: 'routed', actions: 'route' },
   },
   initial: 'plain',
   states: {
     plain: {
-      on: { key: { actions: [TRACE_KEY, 'route'] } },
+      on: { key: [{ guard: 'routed', actions: [TRACE_KEY, 'route'] }, { actions: TRACE_KEY }] },
     },
     notice: {
       after: { notice: { target: 'plain', actions: ['dropNotice', REPAINT] } },
       on: {
         key: [
           { guard: 'dismisses', target: 'plain', actions: [TRACE_KEY, 'dropNotice', REPAINT] },
-          { actions: [TRACE_KEY, 'route'] },
+          { guard: 'routed', actions: [TRACE_KEY, 'route'] },
+          { actions: TRACE_KEY },
         ],
         'display.clear': [{ guard: 'clearsNotice', target: 'plain', actions: ['dropNotice', REPAINT] }, { actions: [{ type: 'clearLayer', params: ({ event }) => ({ layer: event.layer }) }, REPAINT] }],
       },

@@ -187,11 +187,21 @@ const effects = setup({
 
 type Enqueue = Parameters<Parameters<typeof effects.enqueueActions>[0]>[0]['enqueue'];
 
-function showScreen(enqueue: Enqueue, context: SessionContext, self: Parameters<Parameters<typeof effects.enqueueActions>[0]>[0]['self'], screen: SessionScreen): void {
-  enqueue({
-    type: 'toDisplay',
-    params: { type: 'display.show', layer: 'session', rows: screen.rows, softkeys: pick(context, screen.softkeys ?? {}), takes: screen.takes, masked: !!screen.masked, owner: self },
-  });
+/** The session layer's display.show for a screen: who owns the layer, and the softkeys of this kind of set. */
+function showEvent(context: SessionContext, self: AnyActorRef, screen: SessionScreen): DisplayEvent {
+  return { type: 'display.show', layer: 'session', rows: screen.rows, softkeys: pick(context, screen.softkeys ?? {}), takes: screen.takes, masked: !!screen.masked, owner: self };
+}
+
+// A screen shown as one plain sendTo, not through enqueueActions: each key of a login repaints, and
+// enqueueActions builds a fresh enqueue function with eight methods on every call.
+const showing = (screen: (context: SessionContext) => SessionScreen) =>
+  sendTo(
+    ({ system }) => system.get(SYSTEM.display),
+    ({ context, self }: { context: SessionContext; self: AnyActorRef }) => showEvent(context, self, screen(context)),
+  );
+
+function showScreen(enqueue: Enqueue, context: SessionContext, self: AnyActorRef, screen: SessionScreen): void {
+  enqueue({ type: 'toDisplay', params: showEvent(context, self, screen) });
 }
 
 export const session = effects.extend({
@@ -200,35 +210,27 @@ export const session = effects.extend({
       enqueue({ type: 'toLink', params: { type: 'sig.subscribe', topics: ['session'], ref: self } });
       enqueue({ type: 'toService', params: { type: 'service.subscribe', ref: self } });
     }),
-    showIdle: effects.enqueueActions(({ context, self, enqueue }) =>
-      showScreen(enqueue, context, self, { rows: [s(context).noUser], softkeys: { handset: ['login'] }, takes: ['hotdesk', 'login', 'ok', 'dial'] }),
-    ),
-    showMenu: effects.enqueueActions(({ context, self, enqueue }) =>
-      showScreen(enqueue, context, self, { rows: ['Hot Desking', s(context).noUser], softkeys: { desk: ['login', 'cancel'] }, takes: ['login', 'cancel'] }),
-    ),
-    showDialled: effects.enqueueActions(({ context, self, enqueue }) => showScreen(enqueue, context, self, { rows: [context.dialed], takes: ['cancel', 'dial'] })),
-    showExt: effects.enqueueActions(({ context, self, enqueue }) =>
-      showScreen(enqueue, context, self, { rows: context.agentEntry ? agentIdScreen(context.entryExt) : extScreen(s(context), context.entryExt), softkeys: { desk: ['ok', 'cancel'], handset: ['ok', 'cancel'] }, takes: ['ok', 'cancel', 'dial'] }),
-    ),
-    showPin: effects.enqueueActions(({ context, self, enqueue }) =>
-      showScreen(enqueue, context, self, {
-        rows: pinScreen(s(context), context.pinLength),
-        softkeys: { desk: ['ok', 'cancel'], handset: ['ok', 'cancel'] },
-        takes: ['ok', 'cancel', 'dial'],
-        masked: true,
-      }),
-    ),
-    showLoggingIn: effects.enqueueActions(({ context, self, enqueue }) => showScreen(enqueue, context, self, { rows: [s(context).loggingIn, context.entryExt], takes: [] })),
+    showIdle: showing((context) => ({ rows: [s(context).noUser], softkeys: { handset: ['login'] }, takes: ['hotdesk', 'login', 'ok', 'dial'] })),
+    showMenu: showing((context) => ({ rows: ['Hot Desking', s(context).noUser], softkeys: { desk: ['login', 'cancel'] }, takes: ['login', 'cancel'] })),
+    showDialled: showing((context) => ({ rows: [context.dialed], takes: ['cancel', 'dial'] })),
+    showExt: showing((context) => ({
+      rows: context.agentEntry ? agentIdScreen(context.entryExt) : extScreen(s(context), context.entryExt),
+      softkeys: { desk: ['ok', 'cancel'], handset: ['ok', 'cancel'] },
+      takes: ['ok', 'cancel', 'dial'],
+    })),
+    showPin: showing((context) => ({
+      rows: pinScreen(s(context), context.pinLength),
+      softkeys: { desk: ['ok', 'cancel'], handset: ['ok', 'cancel'] },
+      takes: ['ok', 'cancel', 'dial'],
+      masked: true,
+    })),
+    showLoggingIn: showing((context) => ({ rows: [s(context).loggingIn, context.entryExt], takes: [] })),
     showUser: effects.enqueueActions(({ context, self, enqueue }) =>
       context.user ? showScreen(enqueue, context, self, { rows: [...context.agentRows, ...userScreen(context.user)], softkeys: { desk: ['logout'], handset: ['logout'] }, takes: ['logout', 'hotdesk', 'dial'] }) : undefined,
     ),
-    showLogoutMenu: effects.enqueueActions(({ context, self, enqueue }) =>
-      showScreen(enqueue, context, self, { rows: ['Hot Desking', s(context).logoutConfirm], softkeys: { desk: ['logout', 'cancel'] }, takes: ['logout', 'cancel'] }),
-    ),
-    showLoggingOut: effects.enqueueActions(({ context, self, enqueue }) =>
-      showScreen(enqueue, context, self, { rows: context.remoteExt ? [s(context).loggingOut, context.remoteExt] : [s(context).loggingOut], takes: [] }),
-    ),
-    hideScreen: effects.enqueueActions(({ enqueue }) => enqueue({ type: 'toDisplay', params: { type: 'display.clear', layer: 'session' } })),
+    showLogoutMenu: showing((context) => ({ rows: ['Hot Desking', s(context).logoutConfirm], softkeys: { desk: ['logout', 'cancel'] }, takes: ['logout', 'cancel'] })),
+    showLoggingOut: showing((context) => ({ rows: context.remoteExt ? [s(context).loggingOut, context.remoteExt] : [s(context).loggingOut], takes: [] })),
+    hideScreen: sendTo(({ system }) => system.get(SYSTEM.display), (): DisplayEvent => ({ type: 'display.clear', layer: 'session' })),
     cancelOwn: effects.enqueueActions(({ self, enqueue }) => {
       enqueue({ type: 'toLink', params: { type: 'sig.cancel', owner: self } });
       enqueue.assign({ expect: '' });
@@ -237,7 +239,7 @@ export const session = effects.extend({
       enqueue({ type: 'toPad', params: { type: 'pin.wipe' } });
       enqueue.assign({ pinLength: 0 });
     }),
-    pinDigit: effects.enqueueActions(({ event, enqueue }) => enqueue({ type: 'toPad', params: { type: 'pin.digit', key: keyOf(event) } })),
+    pinDigit: sendTo('pinPad', ({ event }): PinPadCommand => ({ type: 'pin.digit', key: keyOf(event) })),
     prove: effects.enqueueActions(({ context, event, enqueue }) => {
       const m = answer(context, event);
       if (m?.type === 'login-challenge') enqueue({ type: 'toPad', params: { type: 'pin.prove', nonce: m.nonce, ext: context.entryExt, mac: context.mac } });
