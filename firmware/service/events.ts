@@ -69,8 +69,9 @@ export interface SigSubscribe {
  * its own clock: an answered heartbeat wakes nobody. It tells `replyTo` of each miss (`sig.failed {id,
  * reason: timeout}`; the next heartbeat then goes out `afterMiss` ms later) and of the first answer
  * after a miss (`sig.answer {id}`), so the owner can count misses in a row. A sig.keepalive with the id
- * of the one running changes only its message (the user it names), keeping its schedule; another id
- * replaces it and starts afresh. sig.cancel from its owner stops it, silently.
+ * of the one running changes only its message (the user it names), keeping its schedule; the id of one
+ * already stopped starts nothing; another id replaces it and starts afresh. sig.cancel from its owner
+ * stops it, silently.
  */
 export interface SigKeepalive {
   type: 'sig.keepalive';

@@ -90,6 +90,7 @@ export function signallingLinkLogic(hardwareOf: (system: AnySystem) => Signallin
     // The heartbeat: one transaction at a time, the next set when it settles; a keepalive replaced or
     // stopped while its transaction is in flight ignores how that transaction ends.
     let keepalive: Keepalive | undefined;
+    let lastKeepaliveId: string | undefined;
     const stopKeepalive = () => {
       if (keepalive) hw.clock.clearTimeout(keepalive.timer);
       keepalive = undefined;
@@ -100,6 +101,7 @@ export function signallingLinkLogic(hardwareOf: (system: AnySystem) => Signallin
     const beat = (k: Keepalive) => {
       k.timer = undefined;
       const to = server;
+      const sentAt = hw.clock.now();
       tx.request(to, k.terms.msg, { tries: k.terms.tries, owner: k.terms.replyTo }).then(
         (msg) => {
           if (keepalive !== k) return;
@@ -109,7 +111,7 @@ export function signallingLinkLogic(hardwareOf: (system: AnySystem) => Signallin
         },
         () => {
           if (keepalive !== k) return;
-          endpoint.forget(to); // as for any request: the next one opens a new session
+          endpoint.forget(to, sentAt); // as for any request: the next one opens a new session
           k.missed = true;
           reply(k.terms.replyTo, { type: 'sig.failed', id: k.terms.id, reason: 'timeout' });
           // the owner may have stopped it on hearing of the miss (its last)
@@ -134,23 +136,26 @@ export function signallingLinkLogic(hardwareOf: (system: AnySystem) => Signallin
           tx.cancel(event.owner);
           return;
         case 'sig.keepalive':
-          if (keepalive?.terms.id === event.id) keepalive.terms = event;
-          else {
+          if (keepalive?.terms.id === event.id) keepalive.terms = { ...keepalive.terms, msg: event.msg };
+          // the id of one stopped (a late message change after a cancel) starts nothing
+          else if (event.id !== lastKeepaliveId) {
             stopKeepalive();
             const k: Keepalive = { terms: event, timer: undefined, missed: false };
             keepalive = k;
+            lastKeepaliveId = event.id;
             beatIn(k, event.every);
           }
           return;
         case 'sig.request': {
           const { id, replyTo } = event;
           const to = event.to ?? server;
+          const sentAt = hw.clock.now();
           tx.request(to, event.msg, { tries: event.tries, owner: replyTo }).then(
             (msg) => reply(replyTo, { type: 'sig.answer', id, msg }),
             (err: unknown) => {
               const cancelled = err instanceof TransactionCancelled;
               // a controller that stopped answering may have lost the session: the next request opens a new one
-              if (!cancelled) endpoint.forget(to);
+              if (!cancelled) endpoint.forget(to, sentAt);
               reply(replyTo, { type: 'sig.failed', id, reason: cancelled ? 'cancelled' : 'timeout' });
             },
           );

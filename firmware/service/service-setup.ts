@@ -58,7 +58,7 @@ export interface ServiceTerms {
 
 // The context keeps fewer than 20 top-level fields (the fixed ones grouped): XState copies it with
 // Object.assign({}, ...) on every assign, and V8 makes a copy of 20 or more named fields a dictionary,
-// about 20 times slower to copy (context-shape.test.ts). Heartbeats assign twice each.
+// about 20 times slower to copy (context-shape.test.ts). Every login, re-home and missed heartbeat assigns.
 export interface ServiceContext {
   servers: Peer[];
   /** The controller registered with (or being registered with) now. */
@@ -264,8 +264,9 @@ export const service = setup({
         enqueue.sendTo('link', { type: 'sig.request', id: 'upgrade-logout', msg: { type: 'logout-request', reason: 'failover-version', ext: context.userExt }, replyTo: self } satisfies LinkEvent);
       }
     }),
-    /** The device keeps a firmware retry for when nobody is logged in. */
+    /** The hot desk user the session says is on the set now, and the cluster's token for the login. */
     takeUser: assign(({ context, event }) => (event.type === 'service.user' ? { userExt: event.ext, userToken: event.token } : { userExt: context.userExt, userToken: context.userToken })),
+    /** The device keeps a firmware retry for when nobody is logged in. */
     tellUser: sendParent(({ context }) => ({ type: 'user', present: context.userExt !== '' }) satisfies ServiceParentEvent),
     reboot: sendParent(({ context }) => ({ type: 'firmware.reboot', reason: upgradeReason(context) }) satisfies ServiceParentEvent),
   },

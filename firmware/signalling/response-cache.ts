@@ -55,7 +55,8 @@ export class ResponseCache {
   private sweep(): void {
     const now = this.clock.now();
     while (this.head < this.order.length && this.order[this.head].expires <= now) this.dropOldest();
-    // the queue's spent front is cut off now and then, so it never holds more than twice what is live
+    // the queue's spent front is cut off now and then; behind it, it holds what was put within the time
+    // to live (a key put again is in it twice until its first entry is reached)
     if (this.head > 1024 && this.head * 2 > this.order.length) {
       this.order = this.order.slice(this.head);
       this.head = 0;

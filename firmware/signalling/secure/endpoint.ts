@@ -96,7 +96,8 @@ export class SecureEndpoint {
   private readonly sessionOfMac = new Map<string, string>();
   /** Phone: the session with each controller address, and datagrams waiting for one being opened. */
   private readonly byPeer = new Map<string, SessionState>();
-  private readonly opening = new Map<string, { bytes: Uint8Array }[]>();
+  /** Phone: each exchange under way, when it began (forget abandons only one begun before the failed request) and what waits for it. */
+  private readonly opening = new Map<string, { since: number; waiting: { bytes: Uint8Array }[] }>();
   private readonly direction: { out: Direction; in: Direction };
 
   constructor(private readonly o: SecureEndpointOptions) {
@@ -156,16 +157,18 @@ export class SecureEndpoint {
 
   /**
    * Phone: the next datagram to this controller opens a new session (the old one stopped answering).
-   * An exchange still under way there is abandoned with what waited for it: begun while the controller
-   * was away, its back-off (7.5 s) could outlast the controller's return and hold the next request.
+   * `since`: when the request that timed out was first sent. An exchange that was already under way
+   * then (the one the request waited on) is abandoned with what waited for it: begun while the
+   * controller was away, its back-off (7.5 s) could outlast the controller's return and hold the next
+   * request. One begun later, for another request, is left to run.
    */
-  forget(peer: Peer): void {
+  forget(peer: Peer, since?: number): void {
     const key = peerKey(peer);
-    const waiting = this.opening.get(key);
-    if (waiting) {
+    const open = this.opening.get(key);
+    if (open && (since === undefined || open.since <= since)) {
       this.opening.delete(key);
       this.kx.cancel(key);
-      this.drop('kx-abandoned', `${key} (${waiting.length} waiting datagrams dropped)`);
+      this.drop('kx-abandoned', `${key} (${open.waiting.length} waiting datagrams dropped)`);
     }
     const s = this.byPeer.get(key);
     if (!s) return;
@@ -178,13 +181,13 @@ export class SecureEndpoint {
     if (s) return this.o.transport.send(ip, port, this.sealWith(s, bytes));
     if (this.o.role === 'controller') return this.drop('no-session', `to ${ip}:${port}`);
     const key = peerKey({ ip, port });
-    const waiting = this.opening.get(key);
-    if (waiting) {
-      if (waiting.length >= MAX_WAITING) return this.drop('queue-full', `to ${ip}:${port}`);
-      waiting.push({ bytes });
+    const open = this.opening.get(key);
+    if (open) {
+      if (open.waiting.length >= MAX_WAITING) return this.drop('queue-full', `to ${ip}:${port}`);
+      open.waiting.push({ bytes });
       return;
     }
-    this.opening.set(key, [{ bytes }]);
+    this.opening.set(key, { since: this.o.clock.now(), waiting: [{ bytes }] });
     this.openSession({ ip, port });
   }
 
@@ -206,7 +209,7 @@ export class SecureEndpoint {
     const nonce = this.secret(KX_NONCE_BYTES);
     const mac = this.o.mac ?? '';
     const give = (reason: SecureDropReason, detail: string) => {
-      const waiting = this.opening.get(key) ?? [];
+      const waiting = this.opening.get(key)?.waiting ?? [];
       this.opening.delete(key);
       this.drop(reason, `${detail} (${waiting.length} waiting datagrams dropped)`);
     };
@@ -225,7 +228,7 @@ export class SecureEndpoint {
         if (!secret) return give('bad-key', `from ${peer.ip}:${peer.port}`);
         const s = this.establish(answer.sessionId, deriveKeys(secret, nonce, answer.nonce, answer.sessionId), mac);
         this.byPeer.set(key, s);
-        const waiting = this.opening.get(key) ?? [];
+        const waiting = this.opening.get(key)?.waiting ?? [];
         this.opening.delete(key);
         for (const w of waiting) this.o.transport.send(peer.ip, peer.port, this.sealWith(s, w.bytes));
       },

@@ -194,9 +194,13 @@ describe('hot desk login flows', () => {
     await baseline.boot();
     await hotdeskKeyLogin(baseline, '5123', '');
     const always = JSON.stringify(baseline.trace);
+    // and the screens show digits whatever the PIN (the extension 5123, the addresses): a PIN such as
+    // 123 is on them already, PIN or not (it made this property fail now and then)
+    const shown = JSON.stringify(baseline.displays);
     await fc.assert(
       fc.asyncProperty(fc.stringMatching(/^[0-9]{0,8}$/), async (pin) => {
         fc.pre(pin.length < 4 || !always.includes(pin));
+        fc.pre(pin.length < 3 || !shown.includes(pin));
         const r = rig({ users: [{ ext: '5123', pin, name: 'Alice Smith' }] });
         await r.boot();
         await hotdeskKeyLogin(r, '5123', pin);

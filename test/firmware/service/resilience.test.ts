@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { KeyEntry } from '../../../firmware/signalling/key-layout.ts';
+import { SYSTEM } from '../../../firmware/service/events.ts';
 import { ALICE, PRIMARY, SECONDARY, hotdeskKeyLogin, rig } from '../../support/rig.ts';
 
 const KEYS: KeyEntry[] = [
@@ -94,6 +95,45 @@ describe('resilience and clustering', () => {
     await r.advance(30_000);
     expect(r.ctx().server).toEqual(PRIMARY);
     expect(r.secondary.got('register')).toHaveLength(0);
+  });
+
+  it('a re-home leaves one heartbeat running: the new controller hears one per interval', async () => {
+    const r = await failedOverWithUser(rig());
+    const before = r.secondary.got('heartbeat').length;
+    await r.advance(90_000);
+    // 30 s intervals: three in 90 s (a heartbeat left running from before the fail-over would double it)
+    expect(r.secondary.got('heartbeat').length - before).toBe(3);
+    // and a redirect pushed by the secondary moves it again, still with one heartbeat
+    r.primary.up = true;
+    r.secondary.push({ type: 'redirect', ip: PRIMARY.ip, port: PRIMARY.port, reason: 'maintenance' });
+    await r.advance(5_000);
+    expect(r.ctx().server).toEqual(PRIMARY);
+    const onPrimary = r.primary.got('heartbeat').length;
+    const onSecondary = r.secondary.got('heartbeat').length;
+    await r.advance(90_000);
+    expect(r.primary.got('heartbeat').length - onPrimary).toBe(3);
+    expect(r.secondary.got('heartbeat').length).toBe(onSecondary);
+  });
+
+  it("the link's heartbeat stops when its owner cancels its own (as the service does on leaving its controller)", async () => {
+    const r = rig();
+    await r.boot();
+    await r.advance(31_000);
+    expect(r.primary.got('heartbeat')).toHaveLength(1);
+    const link = r.actor.system.get(SYSTEM.link)!;
+    const service = r.actor.system.get(SYSTEM.service)!;
+    const id = service.getSnapshot().context.expect.heartbeat as string;
+    link.send({ type: 'sig.cancel', owner: service });
+    await r.advance(120_000);
+    expect(r.primary.got('heartbeat')).toHaveLength(1);
+    // a late message change under the stopped one's id starts nothing; a new id starts afresh
+    const terms = { msg: { type: 'heartbeat', hotdeskExt: '5123' }, every: 30_000, afterMiss: 15_000, tries: 2, replyTo: service } as const;
+    link.send({ type: 'sig.keepalive', id, ...terms });
+    await r.advance(61_000);
+    expect(r.primary.got('heartbeat')).toHaveLength(1);
+    link.send({ type: 'sig.keepalive', id: 'heartbeat:new', ...terms });
+    await r.advance(61_000);
+    expect(r.primary.got('heartbeat')).toHaveLength(3);
   });
 
   it('fails back to the primary once it answers health-check in service, user kept', async () => {

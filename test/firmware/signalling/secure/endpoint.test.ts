@@ -85,6 +85,26 @@ describe('signalling session', () => {
     expect(p.trace.filter((r) => r.kind === 'drop' && r.reason.includes('kx-abandoned'))).toHaveLength(1);
   });
 
+  it('leaves alone an exchange begun after the request that timed out was sent (it waits for another request)', async () => {
+    const p = pair();
+    let down = true;
+    p.net.fate = () => (down ? 'drop' : 'deliver');
+    // request A goes out at 0 and opens an exchange; it gives up at 1.5 s, but A's owner only says so
+    // later, after a fresh exchange for request B began at 1.6 s
+    const a = p.phone.tx.request(CTRL, heartbeat, { tries: 2 }).then(() => 'answered', () => 'failed');
+    await p.clock.advance(1_550);
+    expect(await a).toBe('failed');
+    p.phone.forget(CTRL, 0); // the kx under way began at 0: abandoned
+    expect(p.phone.drops['kx-abandoned']).toBe(1);
+    await p.clock.advance(50);
+    down = false;
+    const b = p.settle(p.phone.tx.request(CTRL, heartbeat, { tries: 2 }));
+    // a late forget for request A (sent at 0) must not take B's exchange (begun at 1.6 s)
+    p.phone.forget(CTRL, 0);
+    expect(p.phone.drops['kx-abandoned']).toBe(1);
+    expect(await b).toEqual({ v: { type: 'heartbeat-ack', serverTimeMs: 1 } });
+  });
+
   it('opens with a signed key exchange; everything after it is sealed and arrives once', async () => {
     const p = pair();
     const r = await p.settle(p.phone.tx.request(CTRL, heartbeat));
