@@ -15,6 +15,7 @@ import { fromCallback, type AnyActorRef } from 'xstate';
 import type { TrustedKey } from '../boot/image-keys.ts';
 import type { AnySystem } from '../system-binding.ts';
 import type { Clock, Random, TimerId, Tracer } from '../hal.ts';
+import { after } from '../clock-interface.ts';
 import type { Message } from '../signalling/messages.ts';
 import { SecureEndpoint } from '../signalling/secure/endpoint.ts';
 import { TransactionCancelled } from '../signalling/transactions.ts';
@@ -96,7 +97,7 @@ export function signallingLinkLogic(hardwareOf: (system: AnySystem) => Signallin
       keepalive = undefined;
     };
     const beatIn = (k: Keepalive, ms: number) => {
-      k.timer = hw.clock.setTimeout(() => beat(k), ms);
+      k.timer = after(hw.clock, ms, () => beat(k));
     };
     const beat = (k: Keepalive) => {
       k.timer = undefined;
