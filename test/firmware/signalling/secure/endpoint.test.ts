@@ -63,11 +63,17 @@ function pair(opts: { identity?: SecureIdentity } = {}) {
 
 const heartbeat: Message = { type: 'heartbeat', hotdeskExt: '' };
 
+/** A pair whose controller is away (every datagram lost) until `back()`. */
+function awayPair() {
+  const p = pair();
+  let away = true;
+  p.net.fate = () => (away ? 'drop' : 'deliver');
+  return { ...p, back: () => void (away = false) };
+}
+
 describe('signalling session', () => {
   it('abandons an exchange still backing off when a request there times out: the next request opens a fresh one', async () => {
-    const p = pair();
-    let down = true;
-    p.net.fate = () => (down ? 'drop' : 'deliver');
+    const p = awayPair();
     // a heartbeat of 2 tries (given up at 1.5 s) while the controller is away: its exchange (4 tries,
     // 7.5 s) is still backing off when the heartbeat gives up and the session is forgotten
     const first = p.phone.tx.request(CTRL, heartbeat, { tries: 2 }).then(() => 'answered', () => 'failed');
@@ -76,7 +82,7 @@ describe('signalling session', () => {
     p.phone.forget(CTRL);
     expect(p.phone.drops['kx-abandoned']).toBe(1);
     // the controller is back before the old exchange's last try would even have gone out (3.5 s)
-    down = false;
+    p.back();
     await p.clock.advance(400);
     const second = p.settle(p.phone.tx.request(CTRL, heartbeat, { tries: 2 }));
     expect(await second).toEqual({ v: { type: 'heartbeat-ack', serverTimeMs: 1 } });
@@ -86,20 +92,18 @@ describe('signalling session', () => {
   });
 
   it('leaves alone an exchange begun after the request that timed out was sent (it waits for another request)', async () => {
-    const p = pair();
-    let down = true;
-    p.net.fate = () => (down ? 'drop' : 'deliver');
-    // request A goes out at 0 and opens an exchange; it gives up at 1.5 s, but A's owner only says so
-    // later, after a fresh exchange for request B began at 1.6 s
+    const p = awayPair();
+    // request A goes out at 0 and opens an exchange; it gives up at 1.5 s and its exchange is abandoned
     const a = p.phone.tx.request(CTRL, heartbeat, { tries: 2 }).then(() => 'answered', () => 'failed');
     await p.clock.advance(1_550);
     expect(await a).toBe('failed');
-    p.phone.forget(CTRL, 0); // the kx under way began at 0: abandoned
+    p.phone.forget(CTRL, 0); // the exchange under way began at 0, when A went out: abandoned
     expect(p.phone.drops['kx-abandoned']).toBe(1);
     await p.clock.advance(50);
-    down = false;
+    p.back();
     const b = p.settle(p.phone.tx.request(CTRL, heartbeat, { tries: 2 }));
-    // a late forget for request A (sent at 0) must not take B's exchange (begun at 1.6 s)
+    // request B opened a fresh exchange at 1.6 s: a second report of A's timeout (A went out at 0),
+    // late, must not take it
     p.phone.forget(CTRL, 0);
     expect(p.phone.drops['kx-abandoned']).toBe(1);
     expect(await b).toEqual({ v: { type: 'heartbeat-ack', serverTimeMs: 1 } });
