@@ -186,7 +186,9 @@ export function verifyHeaderSignature(header: ImageHeader, trustedKeys: readonly
   if (!key) {
     return { ok: false, reason: 'untrusted-key', message: `image signed by untrusted key ${Buffer.from(header.keyId).toString('hex')}` };
   }
-  if (!verifiedBefore(key.publicKey, header)) {
+  const seen = verifiedWith(key.publicKey);
+  const verdict = verdictKey(header);
+  if (!seen.has(verdict)) {
     let good = false;
     try {
       good = edVerify(null, header.signedBytes, key.publicKey, header.signature);
@@ -194,7 +196,8 @@ export function verifyHeaderSignature(header: ImageHeader, trustedKeys: readonly
       good = false; // a key of the wrong type, say: still just "not verified"
     }
     if (!good) return { ok: false, reason: 'bad-signature', message: 'image signature does not verify' };
-    rememberVerified(key.publicKey, header);
+    if (seen.size >= VERIFIED_PER_KEY) seen.clear();
+    seen.add(verdict);
   }
   return { ok: true, key };
 }
@@ -207,14 +210,10 @@ const VERIFIED_PER_KEY = 64;
 const verified = new WeakMap<object, Set<string>>();
 const b64 = (b: Uint8Array) => Buffer.from(b.buffer, b.byteOffset, b.byteLength).toString('base64');
 const verdictKey = (h: ImageHeader) => `${b64(h.signedBytes)}.${b64(h.signature)}`;
-function verifiedBefore(key: object, h: ImageHeader): boolean {
-  return verified.get(key)?.has(verdictKey(h)) ?? false;
-}
-function rememberVerified(key: object, h: ImageHeader): void {
+function verifiedWith(key: object): Set<string> {
   let set = verified.get(key);
   if (!set) verified.set(key, (set = new Set()));
-  if (set.size >= VERIFIED_PER_KEY) set.clear();
-  set.add(verdictKey(h));
+  return set;
 }
 
 /**

@@ -12,7 +12,7 @@
 //
 // A layer is plain data: rows, softkey labels, the keys it takes (names, or `dial` for 0-9 * #, or
 // `any`: every key but the hook switch), whether it is a masked entry (its digits are traced as `masked`), and its owner's ref.
-import { assign, sendTo, setup, type AnyActorRef } from 'xstate';
+import { assign, enqueueActions, setup, type AnyActorRef } from 'xstate';
 
 export const LAYERS = ['boot', 'acd', 'session', 'call', 'notice'] as const;
 export type LayerName = (typeof LAYERS)[number];
@@ -130,8 +130,6 @@ const display = setup({
   },
   delays: { notice: ({ context }) => context.noticeMs },
   guards: {
-    /** Some layer's owner takes this key (else it goes nowhere, traced all the same). */
-    routed: ({ context, event }) => ownerFor(context, event) !== undefined,
     dismisses: ({ event }) => event.type === 'key' && isDismiss(event.key),
     clearsNotice: ({ event }) => event.type === 'display.clear' && event.layer === 'notice',
   },
@@ -165,11 +163,11 @@ const display = setup({
         return rest;
       },
     }),
-    /** The key to the owner of the layer that takes it (guarded by `routed`: a sendTo with no target would send it here). */
-    route: sendTo(
-      ({ context, event }) => ownerFor(context, event)!,
-      ({ event }) => ({ type: 'key', key: event.type === 'key' || event.type === 'display.pass' ? event.key : '' }),
-    ),
+    /** The key to the owner of the layer that takes it; one no layer takes goes nowhere. */
+    route: enqueueActions(({ context, event, enqueue }) => {
+      const owner = ownerFor(context, event);
+      if (owner && (event.type === 'key' || event.type === 'display.pass')) enqueue.sendTo(owner, { type: 'key', key: event.key });
+    }),
   },
 });
 
@@ -186,20 +184,19 @@ export const displayMachine = display.createMachine({
     'display.show': { actions: ['setLayer', REPAINT] },
     'display.clear': { actions: [{ type: 'clearLayer', params: ({ event }) => ({ layer: event.layer }) }, REPAINT] },
     'display.notice': { target: '.notice', reenter: true, actions: ['setNotice', REPAINT] },
-    'display.pass': { guard: 'routed', actions: 'route' },
+    'display.pass': { actions: 'route' },
   },
   initial: 'plain',
   states: {
     plain: {
-      on: { key: [{ guard: 'routed', actions: [TRACE_KEY, 'route'] }, { actions: TRACE_KEY }] },
+      on: { key: { actions: [TRACE_KEY, 'route'] } },
     },
     notice: {
       after: { notice: { target: 'plain', actions: ['dropNotice', REPAINT] } },
       on: {
         key: [
           { guard: 'dismisses', target: 'plain', actions: [TRACE_KEY, 'dropNotice', REPAINT] },
-          { guard: 'routed', actions: [TRACE_KEY, 'route'] },
-          { actions: TRACE_KEY },
+          { actions: [TRACE_KEY, 'route'] },
         ],
         'display.clear': [{ guard: 'clearsNotice', target: 'plain', actions: ['dropNotice', REPAINT] }, { actions: [{ type: 'clearLayer', params: ({ event }) => ({ layer: event.layer }) }, REPAINT] }],
       },

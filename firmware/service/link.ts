@@ -88,6 +88,16 @@ export function signallingLinkLogic(hardwareOf: (system: AnySystem) => Signallin
     const tx = endpoint.tx;
     const unbind = hw.listen((ip, port, bytes) => endpoint.receive(ip, port, bytes));
 
+    // A request to a controller. A timeout drops the session there, and the exchange the request waited
+    // on (endpoint.forget), so the next request opens a new one; a cancelled request leaves both alone.
+    const ask = (to: Peer, msg: Message, tries: number | undefined, owner: AnyActorRef): Promise<Message> => {
+      const sentAt = hw.clock.now();
+      return tx.request(to, msg, { tries, owner }).catch((err: unknown) => {
+        if (!(err instanceof TransactionCancelled)) endpoint.forget(to, sentAt);
+        throw err;
+      });
+    };
+
     // The heartbeat: one transaction at a time, the next set when it settles; a keepalive replaced or
     // stopped while its transaction is in flight ignores how that transaction ends.
     let keepalive: Keepalive | undefined;
@@ -101,9 +111,7 @@ export function signallingLinkLogic(hardwareOf: (system: AnySystem) => Signallin
     };
     const beat = (k: Keepalive) => {
       k.timer = undefined;
-      const to = server;
-      const sentAt = hw.clock.now();
-      tx.request(to, k.terms.msg, { tries: k.terms.tries, owner: k.terms.replyTo }).then(
+      ask(server, k.terms.msg, k.terms.tries, k.terms.replyTo).then(
         (msg) => {
           if (keepalive !== k) return;
           if (k.missed) reply(k.terms.replyTo, { type: 'sig.answer', id: k.terms.id, msg });
@@ -112,7 +120,6 @@ export function signallingLinkLogic(hardwareOf: (system: AnySystem) => Signallin
         },
         () => {
           if (keepalive !== k) return;
-          endpoint.forget(to, sentAt); // as for any request: the next one opens a new session
           k.missed = true;
           reply(k.terms.replyTo, { type: 'sig.failed', id: k.terms.id, reason: 'timeout' });
           // the owner may have stopped it on hearing of the miss (its last)
@@ -149,16 +156,9 @@ export function signallingLinkLogic(hardwareOf: (system: AnySystem) => Signallin
           return;
         case 'sig.request': {
           const { id, replyTo } = event;
-          const to = event.to ?? server;
-          const sentAt = hw.clock.now();
-          tx.request(to, event.msg, { tries: event.tries, owner: replyTo }).then(
+          ask(event.to ?? server, event.msg, event.tries, replyTo).then(
             (msg) => reply(replyTo, { type: 'sig.answer', id, msg }),
-            (err: unknown) => {
-              const cancelled = err instanceof TransactionCancelled;
-              // a controller that stopped answering may have lost the session: the next request opens a new one
-              if (!cancelled) endpoint.forget(to, sentAt);
-              reply(replyTo, { type: 'sig.failed', id, reason: cancelled ? 'cancelled' : 'timeout' });
-            },
+            (err: unknown) => reply(replyTo, { type: 'sig.failed', id, reason: err instanceof TransactionCancelled ? 'cancelled' : 'timeout' }),
           );
           return;
         }

@@ -265,7 +265,7 @@ export const service = setup({
       }
     }),
     /** The hot desk user the session says is on the set now, and the cluster's token for the login. */
-    takeUser: assign(({ context, event }) => (event.type === 'service.user' ? { userExt: event.ext, userToken: event.token } : { userExt: context.userExt, userToken: context.userToken })),
+    takeUser: assign(({ event }) => (event.type === 'service.user' ? { userExt: event.ext, userToken: event.token } : {})),
     /** The device keeps a firmware retry for when nobody is logged in. */
     tellUser: sendParent(({ context }) => ({ type: 'user', present: context.userExt !== '' }) satisfies ServiceParentEvent),
     reboot: sendParent(({ context }) => ({ type: 'firmware.reboot', reason: upgradeReason(context) }) satisfies ServiceParentEvent),
