@@ -90,11 +90,13 @@ export function signallingLinkLogic(hardwareOf: (system: AnySystem) => Signallin
 
     // A request to a controller. A timeout drops the session there, and the exchange the request waited
     // on (endpoint.forget), so the next request opens a new one; a cancelled request leaves both alone.
-    const ask = (to: Peer, msg: Message, tries: number | undefined, owner: AnyActorRef): Promise<Message> => {
+    // The answer is handled in the request's own `then` (no promise in between): the virtual clock lets
+    // a few microtask rounds settle per instant, and an answer one hop later lands in the next instant.
+    const ask = (to: Peer, msg: Message, tries: number | undefined, owner: AnyActorRef, answered: (msg: Message) => void, failed: (err: unknown) => void): void => {
       const sentAt = hw.clock.now();
-      return tx.request(to, msg, { tries, owner }).catch((err: unknown) => {
+      tx.request(to, msg, { tries, owner }).then(answered, (err: unknown) => {
         if (!(err instanceof TransactionCancelled)) endpoint.forget(to, sentAt);
-        throw err;
+        failed(err);
       });
     };
 
@@ -111,7 +113,11 @@ export function signallingLinkLogic(hardwareOf: (system: AnySystem) => Signallin
     };
     const beat = (k: Keepalive) => {
       k.timer = undefined;
-      ask(server, k.terms.msg, k.terms.tries, k.terms.replyTo).then(
+      ask(
+        server,
+        k.terms.msg,
+        k.terms.tries,
+        k.terms.replyTo,
         (msg) => {
           if (keepalive !== k) return;
           if (k.missed) reply(k.terms.replyTo, { type: 'sig.answer', id: k.terms.id, msg });
@@ -156,7 +162,11 @@ export function signallingLinkLogic(hardwareOf: (system: AnySystem) => Signallin
           return;
         case 'sig.request': {
           const { id, replyTo } = event;
-          ask(event.to ?? server, event.msg, event.tries, replyTo).then(
+          ask(
+            event.to ?? server,
+            event.msg,
+            event.tries,
+            replyTo,
             (msg) => reply(replyTo, { type: 'sig.answer', id, msg }),
             (err: unknown) => reply(replyTo, { type: 'sig.failed', id, reason: err instanceof TransactionCancelled ? 'cancelled' : 'timeout' }),
           );
