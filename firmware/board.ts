@@ -6,12 +6,12 @@
 // The machine is built once per process (`boardMachine`), not once per boot: each effect finds its
 // boot's hardware through the actor system the whole tree shares (system-binding.ts), which the phone
 // binds with `bindBoard(actor.system, hw)` between createActor and start.
-import { sendParent, type InspectionEvent } from 'xstate';
+import type { InspectionEvent } from 'xstate';
 import { SystemBinding, type AnySystem } from './system-binding.ts';
 import type { Bootloader } from './boot/bootloader.ts';
 import type { TrustedKey } from './boot/image-keys.ts';
 import { DHCP_CLIENT_PORT, DHCP_SERVER_PORT } from './boot/dhcp-message.ts';
-import { dhcpClientMachine, type DhcpClientEmitted } from './boot/dhcp-client.ts';
+import { dhcpClientMachine } from './boot/dhcp-client.ts';
 import { firmwareDownloadLogic } from './boot/firmware-download.ts';
 import { displayMachine } from './display/machine.ts';
 import type { Screen } from './display/screen.ts';
@@ -24,7 +24,7 @@ import { acdMachine } from './acd/acd.ts';
 import type { LampBank } from './keys/lamps.ts';
 import type { NetStack } from './link/stack.ts';
 import { inServiceMachine } from './in-service.ts';
-import { phoneMachine } from './phone-machine.ts';
+import { phoneMachine, reportDhcp } from './phone-machine.ts';
 import { signallingLinkLogic } from './service/link.ts';
 import { serviceMachine } from './service/machine.ts';
 import { SIGNALLING_PORT } from './signalling/messages.ts';
@@ -93,7 +93,7 @@ export const boardMachine = phoneMachine.provide({
     }),
     dhcpClient: dhcpClientMachine.provide({
       actions: {
-        report: sendParent((_, e: DhcpClientEmitted) => e),
+        report: reportDhcp,
         transmit: ({ system }, d) =>
           hwOf(system).stack.sendUdp({ dstIp: d.to.broadcast ? '255.255.255.255' : d.to.ip, dstPort: DHCP_SERVER_PORT, srcPort: DHCP_CLIENT_PORT, payload: d.bytes }),
       },

@@ -15,7 +15,7 @@
 //
 // Context is plain data. What touches hardware is a named action or an actor the board binds
 // (firmware/board.ts): the stack's address and VLAN, the image confirmation, the link, the download.
-import { assign, fromCallback, sendParent, sendTo, setup } from 'xstate';
+import { assign, enqueueActions, fromCallback, sendTo, setup, type ContextFrom, type EventFromLogic } from 'xstate';
 import { dhcpClientMachine, type DhcpClientEmitted, type DhcpLease } from './boot/dhcp-client.ts';
 import type { FirmwareDownloadEvent, FirmwareDownloadInput } from './boot/firmware-download.ts';
 import type { FirmwareVersion } from './boot/image-version.ts';
@@ -53,7 +53,6 @@ export interface PhoneInput {
 export type PhoneEvent =
   | { type: 'link.up' }
   | { type: 'link.down' }
-  | { type: 'dhcp.rx'; msg: Uint8Array }
   | ServiceParentEvent
   | DhcpClientEmitted
   | FirmwareDownloadEvent;
@@ -94,7 +93,18 @@ function failureRow(reason: string | undefined): string {
   return 'Try again later';
 }
 
+type DhcpEvent = EventFromLogic<typeof dhcpClientMachine>;
+
 const bootRows = (rows: string[]): DisplayEvent => ({ type: 'display.show', layer: 'boot', rows });
+
+/**
+ * The DHCP client's `report`, as the phone binds it: a status line goes straight onto the display's boot
+ * layer (this machine would only pass it on), what happens to the lease comes to this machine.
+ */
+export const reportDhcp = enqueueActions<ContextFrom<typeof dhcpClientMachine>, DhcpEvent, DhcpClientEmitted, DhcpEvent, never, never, never, never, DhcpClientEmitted>(({ enqueue, system }, e) => {
+  if (e.type === 'dhcp.status') enqueue.sendTo(system.get(SYSTEM.display), bootRows([e.text]));
+  else enqueue.sendParent(e);
+});
 
 export const phoneMachine = setup({
   types: {
@@ -104,8 +114,9 @@ export const phoneMachine = setup({
   },
   actors: {
     display: displayMachine,
-    // the DHCP client reports to this machine; the board binds its `transmit` to the stack
-    dhcpClient: dhcpClientMachine.provide({ actions: { report: sendParent((_, e: DhcpClientEmitted) => e) } }),
+    // the DHCP client reports to this machine (its status lines to the boot layer); the board binds its
+    // `transmit` to the stack, and the stack hands it its datagrams (firmware/phone.ts)
+    dhcpClient: dhcpClientMachine.provide({ actions: { report: reportDhcp } }),
     // the board binds the stack and the bootloader (firmwareDownloadLogic); this default never answers
     firmwareDownload: fromCallback<{ type: 'fw.cancel' }, FirmwareDownloadInput>(() => {}),
     inService: inServiceMachine,
@@ -133,7 +144,6 @@ export const phoneMachine = setup({
     show: sendTo(({ system }) => system.get(SYSTEM.display), (_, rows: string[]) => bootRows(rows)),
     /** The in-service owners are gone: their layers go with them, and the boot layer shows again. */
     clearLayer: sendTo(({ system }) => system.get(SYSTEM.display), (_, p: { layer: 'notice' | 'call' | 'session' | 'acd' }): DisplayEvent => ({ type: 'display.clear', layer: p.layer })),
-    toDhcp: sendTo('dhcp', ({ event }) => event),
     release: sendTo('dhcp', { type: 'release' }),
     useLease: assign(({ event }) => (event.type === 'dhcp.bound' || event.type === 'dhcp.renewed' ? { lease: event.lease } : {})),
     forgetLease: assign({ lease: undefined }),
@@ -169,8 +179,6 @@ export const phoneMachine = setup({
       // later clients of this boot (the voice VLAN's, a link that came back) draw their own wait
       exit: assign({ dhcpFirstDelayMs: undefined }),
       on: {
-        'dhcp.rx': { actions: 'toDhcp' },
-        'dhcp.status': { actions: { type: 'show', params: ({ event }) => [event.text] } },
         'dhcp.expired': { target: '.acquiring', actions: ['forgetLease', { type: 'setAddress', params: { ip: '0.0.0.0' } }] },
         'dhcp.renewed': { actions: ['useLease', { type: 'setAddress', params: ({ event }) => ({ ip: event.lease.ip }) }] },
       },

@@ -173,7 +173,8 @@ export class Phone {
     });
     bindBoard(actor.system, hardware);
     this.actor = actor;
-    stack.bind(DHCP_CLIENT_PORT, (d) => actor.send({ type: 'dhcp.rx', msg: d.payload }));
+    // DHCP's datagrams go straight to the client of this stay on the network (none between stays: dropped)
+    stack.bind(DHCP_CLIENT_PORT, (d) => actor.getSnapshot().children.dhcp?.send({ type: 'dhcp.rx', msg: d.payload }));
     actor.subscribe({
       next: (snapshot) => {
         const value = stateName(snapshot.value);

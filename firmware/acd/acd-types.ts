@@ -50,4 +50,15 @@ export interface AcdContext extends AcdInput {
   expect: string;
   /** What the request in flight asked for. */
   asked: AgentAction | undefined;
+  presented: Presented;
 }
+
+/** What the owner last asked of the display (the keys its layer takes), the session (the status rows) and the keys (the Make Busy lamp). */
+export interface Presented {
+  takes: string;
+  rows: string;
+  makeBusy: 'on' | 'off';
+}
+
+/** What the display, the session and the keys hold before the owner asks anything: no layer, no rows, the lamp dark. */
+export const NOTHING_PRESENTED: Presented = { takes: '', rows: '', makeBusy: 'off' };

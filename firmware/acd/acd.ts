@@ -19,7 +19,7 @@ import type { DisplayEvent } from '../display/machine.ts';
 import { SYSTEM, type LinkEvent } from '../service/events.ts';
 import type { AgentAction, AgentState, Message } from '../signalling/messages.ts';
 import { ACD_TEXT } from './acd-strings.ts';
-import type { AcdContext, AcdEvent, AcdInput, KeysFeature, SessionAgentLogin, SessionAgentStatus } from './acd-types.ts';
+import { NOTHING_PRESENTED, type AcdContext, type AcdEvent, type AcdInput, type KeysFeature, type Presented, type SessionAgentLogin, type SessionAgentStatus } from './acd-types.ts';
 import type { AgentFeature } from './agent-keys.ts';
 import type { AgentView } from './view.ts';
 
@@ -95,12 +95,17 @@ const request = (action: AgentAction) => [
 const acd = effects.extend({
   actions: {
     /** Everything the agent's state shows: the layer's keys, the status rows, the Make Busy lamp, the view. */
+    // Each is asked again only when it changes: a set with no agent (most of a fleet) asks nothing at all.
     present: effects.enqueueActions(({ context, self, enqueue }) => {
       const agent = context.agent;
       const takes = [...context.keys.map((k) => k.key), ...(agent?.state === 'work-timer' ? ['cancel'] : [])];
-      enqueue({ type: 'toDisplay', params: { type: 'display.show', layer: 'acd', rows: [], takes, owner: self } });
-      enqueue({ type: 'toSession', params: { type: 'session.agent-status', rows: statusRows(agent) } });
-      enqueue({ type: 'toKeys', params: { type: 'keys.feature', feature: 'make-busy', cadence: agent?.state === 'make-busy' ? 'on' : 'off' } });
+      const rows = statusRows(agent);
+      const now: Presented = { takes: takes.join(' '), rows: rows.join('\n'), makeBusy: agent?.state === 'make-busy' ? 'on' : 'off' };
+      const was = context.presented;
+      if (now.takes !== was.takes) enqueue({ type: 'toDisplay', params: { type: 'display.show', layer: 'acd', rows: [], takes, owner: self } });
+      if (now.rows !== was.rows) enqueue({ type: 'toSession', params: { type: 'session.agent-status', rows } });
+      if (now.makeBusy !== was.makeBusy) enqueue({ type: 'toKeys', params: { type: 'keys.feature', feature: 'make-busy', cadence: now.makeBusy } });
+      if (now.takes !== was.takes || now.rows !== was.rows || now.makeBusy !== was.makeBusy) enqueue.assign({ presented: now });
       enqueue({ type: 'publish', params: { agent: agent ? { ...agent } : undefined } });
     }),
     /** A logout asked during a call waits for its end: say so (the call layer stays up). */
@@ -117,7 +122,7 @@ const acd = effects.extend({
 
 export const acdMachine = acd.createMachine({
   id: 'acd',
-  context: ({ input }) => ({ ...input, agent: undefined, keys: [], seq: 1, expect: '', asked: undefined }),
+  context: ({ input }) => ({ ...input, agent: undefined, keys: [], seq: 1, expect: '', asked: undefined, presented: NOTHING_PRESENTED }),
   entry: ['subscribe', 'subscribeService'],
   on: {
     'sig.push': [

@@ -58,6 +58,13 @@ const walks: [string, boolean, Walk][] = [false, true].map((handset) => [
   walk(acdMachine, { input: { handset }, events: (s) => [...SAMPLES, ...answers(s)], abstraction, edge: (_, e) => e.type === 'key' || e.type === 'acd.logout' }),
 ]);
 
+/** What the owner asks of whom, and what each holds before it asks anything. */
+const ASKED: [string, string, (e: AnyEventObject) => unknown, string][] = [
+  [SYSTEM.session, 'session.agent-status', (e) => e.rows, JSON.stringify([])],
+  [SYSTEM.keys, 'keys.feature', (e) => e.cadence, JSON.stringify('off')],
+  [SYSTEM.display, 'display.show', (e) => e.takes, JSON.stringify([])],
+];
+
 /** What an agent state shows, written out independently of the machine. */
 const rowsFor = (a: AgentView | undefined) => (a?.state === 'make-busy' ? [ACD_TEXT.makeBusy] : a?.state === 'work-timer' ? [ACD_TEXT.workTimer] : []);
 
@@ -83,13 +90,19 @@ describe.each(walks)('the ACD owner on %s, model-based', (_name, handset, w) => 
       const agent = snap.context.agent as AgentView | undefined;
       if (i === 0) return;
       // the agent as the last agent-state said it, and everything it shows
+      // (what each holds: the last thing asked of it, or what it starts with: no rows, the lamp dark, no layer)
       expect(published.at(-1)).toEqual(agent);
-      expect(last(SYSTEM.session, 'session.agent-status')?.rows).toEqual(rowsFor(agent));
-      expect(last(SYSTEM.keys, 'keys.feature')).toMatchObject({ feature: 'make-busy', cadence: agent?.state === 'make-busy' ? 'on' : 'off' });
-      const layer = last(SYSTEM.display, 'display.show');
+      expect(last(SYSTEM.session, 'session.agent-status')?.rows ?? []).toEqual(rowsFor(agent));
+      expect(last(SYSTEM.keys, 'keys.feature') ?? { feature: 'make-busy', cadence: 'off' }).toMatchObject({ feature: 'make-busy', cadence: agent?.state === 'make-busy' ? 'on' : 'off' });
+      const layer = last(SYSTEM.display, 'display.show') ?? { layer: 'acd', rows: [], takes: [] };
       expect(layer).toMatchObject({ layer: 'acd', rows: [] });
       const keys = (snap.context.keys as AgentKey[]).map((k) => k.key);
-      expect(layer?.takes).toEqual([...keys, ...(agent?.state === 'work-timer' ? ['cancel'] : [])]);
+      expect(layer.takes).toEqual([...keys, ...(agent?.state === 'work-timer' ? ['cancel'] : [])]);
+      // and it is asked again only for a change: never what it holds already
+      for (const [to, type, of, start] of ASKED) {
+        const values = l.sent.filter((x) => x.to === to && x.event.type === type).map((x) => JSON.stringify(of(x.event)));
+        values.forEach((v, k) => expect(v, `${type} #${k}`).not.toBe(k === 0 ? start : values[k - 1]));
+      }
 
       // a key or the code asks what the contract says, of whom it says
       const e = step.event;
