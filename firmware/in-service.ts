@@ -38,7 +38,8 @@ export const inServiceMachine = setup({
 }).createMachine({
   id: 'inService',
   context: ({ input }) => input,
-  // the service first: the others subscribe to it and to its link as they start
+  // the service first (it owns the link); the others get its news and their topics' pushes by their
+  // system ids (TOPIC_OWNERS, SERVICE_LISTENERS in service/events.ts), in this order
   invoke: [
     { id: 'service', systemId: SYSTEM.service, src: 'service', input: ({ context }) => context.service },
     { id: 'keys', systemId: SYSTEM.keys, src: 'keys', input: ({ context }) => context.keys },

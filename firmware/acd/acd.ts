@@ -69,8 +69,6 @@ const effects = setup({
     toSession: sendTo(({ system }) => system.get(SYSTEM.session), (_, e: SessionAgentStatus | SessionAgentLogin) => e),
     toKeys: sendTo(({ system }) => system.get(SYSTEM.keys), (_, e: KeysFeature) => e),
     notice: sendTo(({ system }) => system.get(SYSTEM.display), (_, p: { rows: readonly string[] }): DisplayEvent => ({ type: 'display.notice', rows: [...p.rows] })),
-    subscribe: sendTo(({ system }) => system.get(SYSTEM.link), ({ self }): LinkEvent => ({ type: 'sig.subscribe', topics: ['acd'], ref: self })),
-    subscribeService: sendTo(({ system }) => system.get(SYSTEM.service), ({ self }) => ({ type: 'service.subscribe' as const, ref: self })),
     take: assign({
       agent: ({ context, event }) => {
         const m = stateMsg(context, event);
@@ -123,7 +121,6 @@ const acd = effects.extend({
 export const acdMachine = acd.createMachine({
   id: 'acd',
   context: ({ input }) => ({ ...input, agent: undefined, keys: [], seq: 1, expect: '', asked: undefined, presented: NOTHING_PRESENTED }),
-  entry: ['subscribe', 'subscribeService'],
   on: {
     'sig.push': [
       { guard: 'agentIn', target: '.agent', reenter: true, actions: 'take' },

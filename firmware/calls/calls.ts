@@ -51,8 +51,6 @@ const effects = setup({
     toDisplay: sendTo(({ system }) => system.get(SYSTEM.display), (_, e: DisplayEvent) => e),
     toKeys: sendTo(({ system }) => system.get(SYSTEM.keys), (_, e: KeysLine) => e),
     toLink: sendTo(({ system }) => system.get(SYSTEM.link), (_, e: LinkEvent) => e),
-    subscribeLink: sendTo(({ system }) => system.get(SYSTEM.link), ({ self }): LinkEvent => ({ type: 'sig.subscribe', topics: ['calls'], ref: self })),
-    subscribeService: sendTo(({ system }) => system.get(SYSTEM.service), ({ self }) => ({ type: 'service.subscribe' as const, ref: self })),
     /** The calls now, for the scenario runner and the panel (the board binds it). */
     publish: (_, _params: { calls: CallView[] }) => {},
     /** One call's change in the trace (the board binds it): `idle` with the cause when it ended. */
@@ -338,7 +336,7 @@ export const callsMachine = calls.createMachine({
     ended: [],
     next: 1,
   }),
-  entry: ['subscribeLink', 'subscribeService', 'redraw'],
+  entry: 'redraw',
   on: {
     key: { actions: ['onKey', 'redraw'] },
     'sig.push': { actions: ['onPush', 'redraw'] },

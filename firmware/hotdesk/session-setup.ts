@@ -206,10 +206,6 @@ function showScreen(enqueue: Enqueue, context: SessionContext, self: AnyActorRef
 
 export const session = effects.extend({
   actions: {
-    subscribe: effects.enqueueActions(({ self, enqueue }) => {
-      enqueue({ type: 'toLink', params: { type: 'sig.subscribe', topics: ['session'], ref: self } });
-      enqueue({ type: 'toService', params: { type: 'service.subscribe', ref: self } });
-    }),
     showIdle: showing((context) => ({ rows: [s(context).noUser], softkeys: { handset: ['login'] }, takes: ['hotdesk', 'login', 'ok', 'dial'] })),
     showMenu: showing((context) => ({ rows: ['Hot Desking', s(context).noUser], softkeys: { desk: ['login', 'cancel'] }, takes: ['login', 'cancel'] })),
     showDialled: showing((context) => ({ rows: [context.dialed], takes: ['cancel', 'dial'] })),

@@ -84,7 +84,7 @@ export const sessionMachine = session.createMachine({
     expect: '',
   }),
   invoke: { id: 'pinPad', src: 'pinPad' },
-  entry: ['subscribe', { type: 'publish', params: { user: undefined } }],
+  entry: { type: 'publish', params: { user: undefined } },
   on: {
     'service.rehoming': [
       // fail-back is quiet: the screen stays, but what was typed is abandoned like any re-home's

@@ -15,7 +15,7 @@ import { assign, sendTo, setup, type AnyActorRef } from 'xstate';
 import { decodeKeyLayout } from '../signalling/key-layout.ts';
 import { acceptBlock, finishAssembly, isComplete, startAssembly, type Assembly } from '../signalling/key-layout-transfer.ts';
 import type { Message } from '../signalling/messages.ts';
-import { SYSTEM, type LinkEvent, type LinkReply, type ServiceLayout, type ServiceNotice, type ServiceSubscribe, type SigPush } from '../service/events.ts';
+import { SYSTEM, type LinkEvent, type LinkReply, type ServiceLayout, type ServiceNotice, type SigPush } from '../service/events.ts';
 import { blfLamps } from './blf.ts';
 import { applyLayout, type KeyView } from './layout.ts';
 import { agentKeysOf, featureLampWrites } from '../acd/agent-keys.ts';
@@ -163,7 +163,7 @@ const effects = setup({
     publish: (_, _params: KeysView) => {},
     trace: (_, _params: { message: string }) => {},
     toLink: sendTo(({ system }) => system.get(SYSTEM.link), (_, e: LinkEvent) => e),
-    toService: sendTo(({ system }) => system.get(SYSTEM.service), (_, e: ServiceSubscribe | ServiceLayout) => e),
+    toService: sendTo(({ system }) => system.get(SYSTEM.service), (_, e: ServiceLayout) => e),
     toCalls: sendTo(({ system }) => system.get(SYSTEM.calls), (_, e: CallsLines | CallsVoicemail) => e),
     /** The agent keys shown now, for the ACD owner (its layer takes them). */
     toAcd: sendTo(({ system }) => system.get(SYSTEM.acd), (_, e: AcdKeys) => e),
@@ -196,10 +196,6 @@ function subscribeBlf(enqueue: Enqueue, context: KeysContext, self: AnyActorRef,
 
 const composite = effects.extend({
   actions: {
-    subscribe: effects.enqueueActions(({ self, enqueue }) => {
-      enqueue({ type: 'toLink', params: { type: 'sig.subscribe', topics: ['keys', 'lamps'], ref: self } });
-      enqueue({ type: 'toService', params: { type: 'service.subscribe', ref: self } });
-    }),
     cancelOwn: effects.enqueueActions(({ self, enqueue }) => enqueue({ type: 'toLink', params: { type: 'sig.cancel', owner: self } })),
     startDownload: assign({
       download: ({ event }: { event: KeysEvent }) => {
@@ -308,7 +304,7 @@ export const keysMachine = composite.createMachine({
     messages: 0,
     seq: 1,
   }),
-  entry: ['subscribe', PUBLISH],
+  entry: PUBLISH,
   type: 'parallel',
   on: {
     'service.registered': { actions: 'renewBlf' },

@@ -1,21 +1,24 @@
 // The events the in-service actors exchange with the signalling link and the service machine. One
 // owner per thing: the link actor (link.ts) owns the Transactions engine and the phone's signalling
 // port; the service machine (machine.ts) decides which controller the link is aimed at; every other
-// owner (session, keys, ringer) asks the link for requests and subscribes to the pushes of its topics.
+// owner (session, keys, ringer) asks the link for requests and gets the pushes of its topics. Who owns
+// a topic and who hears the service's news is wiring, fixed when the firmware is built: plain data
+// (TOPIC_OWNERS, SERVICE_LISTENERS, by system id), as a register map is, not a subscription each owner
+// sends at start (9 events a phone, on every boot of a fleet).
 //
 //   owner --sig.request {id, msg}--> link --(wire)--> controller
 //   owner <--sig.answer {id, msg} / sig.failed {id, reason}-- link
-//   owner --sig.subscribe {topics}--> link;   link --sig.push {msg}--> every subscriber of msg's topic
+//   link --sig.push {msg}--> the owners of msg's topic (TOPIC_OWNERS)
 //   owner --sig.cancel--> link  (its own requests only: a re-home means something different to each)
 //   service --sig.keepalive {id, msg, every, afterMiss}--> link: the heartbeat, sent by the link on its
 //     own clock; the service hears of each miss (sig.failed) and of the first answer after one (sig.answer)
-//   service --service.* --> every actor that sent it service.subscribe
+//   service --service.* --> SERVICE_LISTENERS, in that order
 import type { AnyActorRef } from 'xstate';
 import type { Message, MessageType } from '../signalling/messages.ts';
 import type { Peer } from './peers.ts';
 import type { DialPlan, RegisterMode } from './registration.ts';
 
-/** What a push from the controller is about; each topic has its own subscribers. */
+/** What a push from the controller is about; each topic has its own owners (TOPIC_OWNERS). */
 export type Topic = 'service' | 'session' | 'keys' | 'lamps' | 'calls' | 'acd';
 
 const TOPICS: { readonly [K in MessageType]?: Topic } = {
@@ -58,11 +61,6 @@ export interface SigCancel {
   type: 'sig.cancel';
   owner: AnyActorRef;
 }
-export interface SigSubscribe {
-  type: 'sig.subscribe';
-  topics: readonly Topic[];
-  ref: AnyActorRef;
-}
 /**
  * From the service: keep the session with the controller the link is aimed at alive. The link sends
  * `msg` (one transaction of `tries` transmissions) every `every` ms, the first `every` ms from now, on
@@ -87,7 +85,7 @@ export interface SigAim {
   type: 'sig.aim';
   server: Peer;
 }
-export type LinkEvent = SigRequest | SigCancel | SigSubscribe | SigAim | SigKeepalive;
+export type LinkEvent = SigRequest | SigCancel | SigAim | SigKeepalive;
 
 // From the link
 
@@ -108,7 +106,7 @@ export interface SigPush {
 }
 export type LinkReply = SigAnswer | SigFailed;
 
-// From the service to its subscribers
+// From the service to its listeners (SERVICE_LISTENERS)
 
 /** The phone is leaving its controller (fail-over, fail-back, a redirect): owners drop what they must. */
 export interface ServiceRehoming {
@@ -134,10 +132,6 @@ export type ServiceNotice = ServiceRehoming | ServiceRegistered | ServiceInServi
 
 // To the service
 
-export interface ServiceSubscribe {
-  type: 'service.subscribe';
-  ref: AnyActorRef;
-}
 /** The hot desk user on this set now ("" for none): register and heartbeat name them. */
 export interface ServiceUser {
   type: 'service.user';
@@ -155,7 +149,7 @@ export interface ServiceLayout {
   type: 'service.layout';
   crc: number;
 }
-export type ServiceRequest = ServiceSubscribe | ServiceUser | ServiceRedirect | ServiceLayout;
+export type ServiceRequest = ServiceUser | ServiceRedirect | ServiceLayout;
 
 /** The system ids the phone's actors are registered under (`system.get(...)`). */
 export const SYSTEM = {
@@ -167,3 +161,27 @@ export const SYSTEM = {
   calls: 'calls',
   acd: 'acd',
 } as const;
+
+/** The owners of each push topic, by system id: the link hands a push to those of them that are there. */
+export const TOPIC_OWNERS: { readonly [T in Topic]: readonly string[] } = {
+  service: [SYSTEM.service],
+  session: [SYSTEM.session],
+  keys: [SYSTEM.keys],
+  lamps: [SYSTEM.keys],
+  calls: [SYSTEM.calls],
+  acd: [SYSTEM.acd],
+};
+
+/** The owners of a push that are there (`get`: the actor system's), in TOPIC_OWNERS order; none for a message no topic has. */
+export function ownersOf(type: MessageType, get: (systemId: string) => AnyActorRef | undefined): AnyActorRef[] {
+  const topic = topicOf(type);
+  const refs: AnyActorRef[] = [];
+  for (const id of topic ? TOPIC_OWNERS[topic] : []) {
+    const ref = get(id);
+    if (ref) refs.push(ref);
+  }
+  return refs;
+}
+
+/** Who hears the service's news (service.*), by system id, in this order. */
+export const SERVICE_LISTENERS: readonly string[] = [SYSTEM.keys, SYSTEM.session, SYSTEM.calls, SYSTEM.acd];

@@ -8,9 +8,9 @@
 //   keepalive  sig.keepalive {id, msg, every, afterMiss, tries, replyTo}: the heartbeat, on the link's own
 //              clock (an answered one wakes no machine); each miss -> sig.failed, the first answer after
 //              a miss -> sig.answer, to replyTo (the service counts misses and decides on fail-over)
-//   pushes     the controller's requests, by topic, to every actor that sent sig.subscribe for it;
+//   pushes     the controller's requests, by topic, to the topic's owners (TOPIC_OWNERS, by system id);
 //              only the controller the link is aimed at may push (others get `ack rejected`), and a
-//              push with no subscriber is answered `ack unsupported`.
+//              push no owner is there for is answered `ack unsupported`.
 import { fromCallback, type AnyActorRef } from 'xstate';
 import type { TrustedKey } from '../boot/image-keys.ts';
 import type { AnySystem } from '../system-binding.ts';
@@ -19,7 +19,7 @@ import { after } from '../clock-interface.ts';
 import type { Message } from '../signalling/messages.ts';
 import { SecureEndpoint } from '../signalling/secure/endpoint.ts';
 import { TransactionCancelled } from '../signalling/transactions.ts';
-import { topicOf, type LinkEvent, type LinkReply, type SigKeepalive, type SigPush, type Topic } from './events.ts';
+import { ownersOf, type LinkEvent, type LinkReply, type SigKeepalive, type SigPush } from './events.ts';
 import { samePeer, type Peer } from './peers.ts';
 
 export interface SignallingHardware {
@@ -62,7 +62,6 @@ export function signallingLinkLogic(hardwareOf: (system: AnySystem) => Signallin
     const hw = hardwareOf(system);
     let server = input.server;
     let closed = false;
-    const subscribers = new Map<Topic, AnyActorRef[]>();
     const reply = (to: AnyActorRef, event: LinkReply | SigPush) => {
       if (!closed) to.send(event);
     };
@@ -77,8 +76,7 @@ export function signallingLinkLogic(hardwareOf: (system: AnySystem) => Signallin
       random: hw.random,
       tracer: hw.tracer,
       onRequest: (msg: Message, from: Peer): Message | void => {
-        const topic = topicOf(msg.type);
-        const refs = topic ? (subscribers.get(topic) ?? []) : [];
+        const refs = ownersOf(msg.type, (id) => system.get(id));
         if (refs.length === 0) return { type: 'ack', status: 'unsupported' };
         // only the controller we are registered with may push layouts, lamps, logouts and calls at us
         if (!samePeer(from, server)) return { type: 'ack', status: 'rejected' };
@@ -138,12 +136,6 @@ export function signallingLinkLogic(hardwareOf: (system: AnySystem) => Signallin
       switch (event.type) {
         case 'sig.aim':
           server = event.server;
-          return;
-        case 'sig.subscribe':
-          for (const topic of event.topics) {
-            const refs = subscribers.get(topic) ?? [];
-            if (!refs.includes(event.ref)) subscribers.set(topic, [...refs, event.ref]);
-          }
           return;
         case 'sig.cancel':
           if (keepalive?.terms.replyTo === event.owner) stopKeepalive();

@@ -1,7 +1,7 @@
 // The phone in service with a controller: registration, heartbeat, fail-over, fail-back and redirects.
 // It owns the signalling link (invoked here, systemId `signalling`) and aims it; what the controller
-// pushes goes from the link straight to the topic's subscribers, and what happens to the phone's home
-// goes to every actor that sent `service.subscribe`, as service.* events (events.ts). Each owner
+// pushes goes from the link straight to the topic's owners, and what happens to the phone's home goes
+// to the service's listeners (SERVICE_LISTENERS), as service.* events (events.ts). Each owner
 // decides what a re-home means for it: this machine cancels only its own requests.
 //
 //              +-----------------------------------------------------------------+
@@ -55,15 +55,12 @@ export const serviceMachine = service.createMachine({
       userExt: '',
       userToken: '',
       layoutCrc: 0,
-      subscribers: [],
       seq: 1,
       expect: { register: '', heartbeat: '', health: '' },
     };
   },
   invoke: { id: 'link', systemId: SYSTEM.link, src: 'signalling', input: ({ context }) => ({ server: context.server }) },
-  entry: 'subscribeRedirects',
   on: {
-    'service.subscribe': { actions: assign({ subscribers: ({ context, event }) => [...context.subscribers, event.ref] }) },
     'service.layout': { actions: assign({ layoutCrc: ({ event }) => event.crc }) },
     'service.user': { actions: ['takeUser', 'tellUser'] },
   },

@@ -1,9 +1,9 @@
 // The service machine's parts: input, context and events, the guards over the link's answers, and the
-// named actions (requests through the link, notices to the subscribers, the board's effects).
+// named actions (requests through the link, notices to its listeners, the board's effects).
 // machine.ts wires them into states.
 import { assign, enqueueActions, sendParent, sendTo, setup, type AnyActorRef } from 'xstate';
 import type { Message } from '../signalling/messages.ts';
-import { SYSTEM, type LinkEvent, type LinkReply, type ServiceNotice, type ServiceRequest, type SigPush } from './events.ts';
+import { SERVICE_LISTENERS, SYSTEM, type LinkEvent, type LinkReply, type ServiceNotice, type ServiceRequest, type SigPush } from './events.ts';
 import { signallingLinkLogic } from './link.ts';
 import { samePeer, type Peer } from './peers.ts';
 import {
@@ -83,7 +83,6 @@ export interface ServiceContext {
   userToken: string;
   /** CRC-32 of the layout the set shows (keys machine): a controller that has another one sends it. */
   layoutCrc: number;
-  subscribers: AnyActorRef[];
   /** Request ids: each request gets a fresh one, so a late answer to an abandoned one is ignored. */
   seq: number;
   expect: Record<RequestKind, string>;
@@ -201,8 +200,6 @@ export const service = setup({
     clearCode: assign({ code: '' }),
     aim: sendTo('link', ({ context }): LinkEvent => ({ type: 'sig.aim', server: context.server })),
     cancelOwn: sendTo('link', ({ self }): LinkEvent => ({ type: 'sig.cancel', owner: self })),
-    /** Redirects the controller pushes are this machine's to follow. */
-    subscribeRedirects: sendTo('link', ({ self }): LinkEvent => ({ type: 'sig.subscribe', topics: ['service'], ref: self })),
     /** The heartbeat, handed to the link under a fresh id: it sends it on its own clock (events.ts). */
     keepAlive: enqueueActions(({ context, self, enqueue }) => {
       const id = `heartbeat:${context.seq}`;
@@ -230,8 +227,11 @@ export const service = setup({
         enqueue.sendTo('link', request({ type: 'health-check' }, { to: context.servers[0], tries: HEALTH_CHECK_TRIES }));
       }
     }),
-    tell: enqueueActions(({ context, enqueue }, event: ServiceNotice) => {
-      for (const ref of context.subscribers) enqueue.sendTo(ref, event);
+    tell: enqueueActions(({ system, enqueue }, event: ServiceNotice) => {
+      for (const id of SERVICE_LISTENERS) {
+        const ref = system.get(id);
+        if (ref) enqueue.sendTo(ref, event);
+      }
     }),
     confirmOnce: enqueueActions(({ context, enqueue }) => {
       if (context.confirmed) return;

@@ -4,7 +4,7 @@
 // answers and misses, a stale answer, the controller's redirect push and another push, the session's
 // login redirect, and every timer as its `xstate.after` event. Answers carry the id the
 // snapshot's context expects (`context.expect[kind]`), as the link would. Each path is then replayed on
-// a live service invoked next to recorders standing in for the display, the link and a subscriber.
+// a live service invoked next to recorders standing in for the display, the link and a listener of its news (under the session's system id).
 import { describe, expect, it } from 'vitest';
 import { assign, fromCallback, type AnyEventObject, type AnyMachineSnapshot } from 'xstate';
 import { SYSTEM, type LinkEvent } from '../../../firmware/service/events.ts';
@@ -81,7 +81,7 @@ function samples(s: AnyMachineSnapshot): AnyEventObject[] {
 /**
  * The state value and the bounded part of the context that decides which states come next: why it
  * registers (the screens, a quiet fail-back, an upgrade), whether it is failed over (health checks), the
- * heartbeats missed in a row (at most 3) and a login being resumed. Left out: ids, subscribers, the
+ * heartbeats missed in a row (at most 3) and a login being resumed. Left out: ids, the
  * intervals, the server itself, the redirect hops and the user (the examples below take those).
  */
 const abstraction = (s: AnyMachineSnapshot) => {
@@ -91,10 +91,10 @@ const abstraction = (s: AnyMachineSnapshot) => {
 
 const w = walk(walked, { input: INPUT, events: samples, abstraction });
 
-/** The live service: its link (its own child), the display and a subscriber are recorders; its parent records too. */
+/** The live service: its link (its own child), the display and a listener are recorders; its parent records too. */
 function liveService(linkEvents: AnyEventObject[]): Live {
   const link = fromCallback<LinkEvent, SignallingLinkInput>(({ receive }) => receive((e) => void linkEvents.push(e)));
-  return live(serviceMachine.provide({ actors: { signalling: link } }), { systemId: SYSTEM.service, input: INPUT, peers: [SYSTEM.display, 'subscriber'] });
+  return live(serviceMachine.provide({ actors: { signalling: link } }), { systemId: SYSTEM.service, input: INPUT, peers: [SYSTEM.display, SYSTEM.session] });
 }
 
 describe('service machine, model-based', () => {
@@ -112,10 +112,9 @@ describe('service machine, model-based', () => {
   replayAll(w, (path) => {
     const linkEvents: AnyEventObject[] = [];
     const l = liveService(linkEvents);
-    l.send({ type: 'service.subscribe', ref: l.root.system.get('subscriber') });
     const requests = (type: string) => linkEvents.filter((e) => e.type === 'sig.request' && e.msg.type === type);
     const shown = () => l.sent.filter((e) => e.to === SYSTEM.display).map((e) => e.event.rows as string[]);
-    const told = () => l.sent.filter((e) => e.to === 'subscriber').map((e) => e.event);
+    const told = () => l.sent.filter((e) => e.to === SYSTEM.session).map((e) => e.event);
     const parent = () => l.sent.filter((e) => e.to === 'parent').map((e) => e.event);
 
     replay(path, l, abstraction, (snap) => {
@@ -196,7 +195,6 @@ describe('service machine, the user and the redirect hops', () => {
   it('Automatic DN Selection: asks for the code, registers with it, and keeps the DN the controller chose', () => {
     const linkEvents: AnyEventObject[] = [];
     const l = liveService(linkEvents);
-    l.send({ type: 'service.subscribe', ref: l.root.system.get('subscriber') });
     after(l, 'announce');
     answerRegister(l, ack({ result: 'dn-required' }));
     expect(l.snapshot().value).toBe('codeEntry');
@@ -208,7 +206,7 @@ describe('service machine, the user and the redirect hops', () => {
     expect(linkEvents.at(-1)).toMatchObject({ type: 'sig.request', msg: { type: 'register', dn: '99' } });
     answerRegister(l, ack({ dn: '5102' }));
     expect(l.snapshot().context).toMatchObject({ dn: '5102', code: '' });
-    expect(l.sent.filter((e) => e.to === 'subscriber').map((e) => e.event).find((e) => e.type === 'service.registered')).toMatchObject({ dn: '5102' });
+    expect(l.sent.filter((e) => e.to === SYSTEM.session).map((e) => e.event).find((e) => e.type === 'service.registered')).toMatchObject({ dn: '5102' });
     // a later register (a fail-over, a redirect) names the DN, not the code
     l.send({ type: 'sig.push', msg: { type: 'redirect', ip: HOME.ip, port: HOME.port, reason: 'maintenance' } });
     after(l, 'announce');
