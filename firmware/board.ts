@@ -13,7 +13,7 @@ import type { TrustedKey } from './boot/image-keys.ts';
 import { DHCP_CLIENT_PORT, DHCP_SERVER_PORT } from './boot/dhcp-message.ts';
 import { dhcpClientMachine } from './boot/dhcp-client.ts';
 import { firmwareDownloadLogic } from './boot/firmware-download.ts';
-import { displayMachine } from './display/machine.ts';
+import { displayLogic } from './display/display.ts';
 import type { Screen } from './display/screen.ts';
 import type { Clock, Panel, Random, Tracer } from './hal.ts';
 import { sessionMachine } from './hotdesk/session.ts';
@@ -79,17 +79,17 @@ export const boardMachine = phoneMachine.provide({
     trace: ({ system }, p) => hwOf(system).tracer.record({ kind: p.kind, message: p.message }),
   },
   actors: {
-    display: displayMachine.provide({
-      actions: {
-        paint: ({ system }, shown) => {
-          const hw = hwOf(system);
+    display: displayLogic((system) => {
+      const hw = hwOf(system);
+      return {
+        paint: (shown) => {
           hw.screen.show(...shown.rows);
           hw.published.setSoftkeys(shown.softkeys);
           hw.panel.softkeys?.(shown.softkeys);
           hw.panel.masked?.(shown.masked);
         },
-        traceKey: ({ system }, p) => hwOf(system).tracer.record({ kind: 'key', key: p.key }),
-      },
+        traceKey: (key) => hw.tracer.record({ kind: 'key', key }),
+      };
     }),
     dhcpClient: dhcpClientMachine.provide({
       actions: {

@@ -21,7 +21,7 @@ import type { FirmwareDownloadEvent, FirmwareDownloadInput } from './boot/firmwa
 import type { FirmwareVersion } from './boot/image-version.ts';
 import { formatVersion } from './boot/image-version.ts';
 import type { TftpClientOptions } from './boot/tftp-client.ts';
-import { displayMachine, type DisplayEvent } from './display/machine.ts';
+import { unboundDisplay, type DisplayEvent } from './display/display.ts';
 import { progressBar } from './display/screen.ts';
 import type { SetAccessCodes } from './acd/agent-codes.ts';
 import { inServiceMachine } from './in-service.ts';
@@ -113,7 +113,7 @@ export const phoneMachine = setup({
     events: {} as PhoneEvent,
   },
   actors: {
-    display: displayMachine,
+    display: unboundDisplay,
     // the DHCP client reports to this machine (its status lines to the boot layer); the board binds its
     // `transmit` to the stack, and the stack hands it its datagrams (firmware/phone.ts)
     dhcpClient: dhcpClientMachine.provide({ actions: { report: reportDhcp } }),

@@ -15,7 +15,7 @@
 // Its display layer (`acd`, below the session's) shows nothing: it only takes the agent keys and, in
 // the work timer, Cancel, which the session's logged-in screen does not take.
 import { and, assign, sendTo, setup } from 'xstate';
-import type { DisplayEvent } from '../display/machine.ts';
+import type { DisplayEvent } from '../display/display.ts';
 import { SYSTEM, type LinkEvent } from '../service/events.ts';
 import type { AgentAction, AgentState, Message } from '../signalling/messages.ts';
 import { ACD_TEXT } from './acd-strings.ts';

@@ -14,7 +14,7 @@ import { assign, sendTo, setup, spawnChild, stopChild } from 'xstate';
 import { callMachine, type CallCommand, type CallEnded, type CallInput } from './call.ts';
 import { callScreen, endRows, frontCall, lampOf } from './screens.ts';
 import type { CallState, CallView } from './view.ts';
-import type { DisplayEvent } from '../display/machine.ts';
+import type { DisplayEvent } from '../display/display.ts';
 import type { KeysLine } from '../keys/machine.ts';
 import { SYSTEM, type LinkEvent } from '../service/events.ts';
 

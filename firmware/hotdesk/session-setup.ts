@@ -1,7 +1,7 @@
 // The hot desk session's parts: its context and events, guards, and the named actions its states use
 // (screens on the display's `session` layer, requests to the link, the pin pad). session.ts wires them.
 import { assign, sendTo, setup, type AnyActorRef } from 'xstate';
-import type { DisplayEvent } from '../display/machine.ts';
+import type { DisplayEvent } from '../display/display.ts';
 import { stringsFor, type HotdeskStrings } from '../display/strings.ts';
 import { SYSTEM, type LinkEvent, type LinkReply, type ServiceNotice, type ServiceRequest, type SigPush } from '../service/events.ts';
 import type { LoginResult, Message } from '../signalling/messages.ts';

@@ -63,7 +63,7 @@ describe('machine contexts', () => {
       await w.close();
     }
     // the machines that run a phone's life were all seen, the download client among them
-    for (const id of ['phone', 'dhcp', 'tftp', 'service', 'session', 'keys', 'calls', 'display']) expect(widest.has(id), id).toBe(true);
+    for (const id of ['phone', 'dhcp', 'tftp', 'service', 'session', 'keys', 'calls', 'acd']) expect(widest.has(id), id).toBe(true);
     const wide = [...widest].filter(([, n]) => n >= FIELD_LIMIT);
     expect(wide).toEqual([]);
   });

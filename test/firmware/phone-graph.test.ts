@@ -10,7 +10,7 @@
 import { describe, expect, it } from 'vitest';
 import { fromCallback, type AnyEventObject, type AnyMachineSnapshot } from 'xstate';
 import type { DhcpLease } from '../../firmware/boot/dhcp-client.ts';
-import { displayMachine, type Shown } from '../../firmware/display/machine.ts';
+import { displayLogic, type Shown } from '../../firmware/display/display.ts';
 import { progressBar } from '../../firmware/display/screen.ts';
 import { inServiceMachine, type InServiceInput } from '../../firmware/in-service.ts';
 import { firmwareRetryMs, phoneMachine, type PhoneInput } from '../../firmware/phone-machine.ts';
@@ -120,7 +120,7 @@ describe('phone machine, model-based', () => {
         trace: (_, p) => void effects.push({ type: 'trace', params: p }),
       },
       actors: {
-        display: displayMachine.provide({ actions: { paint: (_, shown) => void painted.push(shown) } }),
+        display: displayLogic(() => ({ paint: (shown) => void painted.push(shown), traceKey: () => {} })),
         dhcpClient: stand(log, 'dhcp') as never,
         firmwareDownload: stand(log, 'download') as never,
         inService: stand(log, 'inService') as never,

@@ -3,7 +3,7 @@
 // datagram the phone sends is kept for the checks; ctx() reads the owners' state for the assertions.
 import { createActor, sendTo, setup } from 'xstate';
 import { VirtualClock } from '../../firmware/clock.ts';
-import { displayMachine } from '../../firmware/display/machine.ts';
+import { displayLogic } from '../../firmware/display/display.ts';
 import { Screen } from '../../firmware/display/screen.ts';
 import { nullTracer } from '../../firmware/hal.ts';
 import type { TraceRecord } from '../../firmware/hal.ts';
@@ -101,15 +101,13 @@ export function rig(opts: RigOptions = {}) {
   const root = setup({
     types: { events: {} as { type: 'key'; key: string } | { type: 'firmware.reboot'; reason: string } },
     actors: {
-      display: displayMachine.provide({
-        actions: {
-          paint: (_, shown) => {
-            screen.show(...shown.rows);
-            published.setSoftkeys(shown.softkeys);
-          },
-          traceKey: (_, p) => tracer.record({ kind: 'key', key: p.key }),
+      display: displayLogic(() => ({
+        paint: (shown) => {
+          screen.show(...shown.rows);
+          published.setSoftkeys(shown.softkeys);
         },
-      }),
+        traceKey: (key) => tracer.record({ kind: 'key', key }),
+      })),
       inService,
     },
   }).createMachine({

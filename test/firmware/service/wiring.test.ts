@@ -9,7 +9,7 @@ import { SERVICE_LISTENERS, SYSTEM, TOPIC_OWNERS, ownersOf, topicOf } from '../.
 import type { MessageType } from '../../../firmware/signalling/messages.ts';
 
 /** The system ids the in-service composition registers its actors under, read from its own definition. */
-const started = (inServiceMachine.root.config.invoke as { systemId?: string }[]).map((i) => i.systemId);
+const started = (inServiceMachine.root.config.invoke as readonly { systemId?: string }[]).map((i) => i.systemId);
 
 describe('the in-service wiring', () => {
   it('names only actors the in-service composition starts, the service first', () => {
