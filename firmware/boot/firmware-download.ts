@@ -80,9 +80,14 @@ export function firmwareDownloadLogic(hardwareOf: (system: AnySystem) => Firmwar
       bootloader.abandonUpgrade();
       sendBack({ type: 'fw.failed', reason });
     };
-    // The client is told first, the parent second: the parent may end this actor at once, and the cleanup's
-    // own 'tftp.abort' then queues behind the client's answer instead of replacing it.
-    const stopClient = (message?: string) => client.send({ type: 'tftp.abort', message });
+    // The client is told first, the parent second: the parent may end this actor at once. The client is
+    // told once: the cleanup's own abort, right behind the one that ended it, would be an event for nothing.
+    let stopping = false;
+    const stopClient = (message?: string) => {
+      if (stopping) return;
+      stopping = true;
+      client.send({ type: 'tftp.abort', message });
+    };
 
     /** What the client reports, handled against the bootloader. */
     const onReport = (e: TftpClientEmitted): void => {

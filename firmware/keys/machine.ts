@@ -188,6 +188,11 @@ function writeLamps(enqueue: Enqueue, context: KeysContext, writes: readonly Lam
   enqueue.assign({ lit: withWrites(context.lit, writes) });
 }
 
+/** Tells the service the CRC of the layout shown now, when it changed: the service holds the last one told (register names it). */
+function tellLayout(enqueue: Enqueue, context: KeysContext, crc: number): void {
+  if (crc !== context.layoutCrc) enqueue({ type: 'toService', params: { type: 'service.layout', crc } });
+}
+
 /** Tells the controller which DNs the visible BLF keys monitor (fire-and-forget). */
 function subscribeBlf(enqueue: Enqueue, context: KeysContext, self: AnyActorRef, dns: string[]): void {
   enqueue.assign({ seq: context.seq + 1 });
@@ -233,8 +238,8 @@ const composite = effects.extend({
     dropLayout: effects.enqueueActions(({ context, self, enqueue }) => {
       writeLamps(enqueue, context, off(context.keys.map((k) => k.id)));
       if (context.blfDns.length > 0) subscribeBlf(enqueue, context, self, []);
+      tellLayout(enqueue, context, 0);
       enqueue.assign({ keys: [], hiddenLines: [], blfDns: [], download: undefined, layoutCrc: 0 });
-      enqueue({ type: 'toService', params: { type: 'service.layout', crc: 0 } });
       enqueue({ type: 'toCalls', params: { type: 'calls.lines', lines: [] } });
       enqueue({ type: 'toAcd', params: { type: 'acd.keys', keys: [] } });
     }),
@@ -246,12 +251,13 @@ const composite = effects.extend({
       if (!step.ok) return;
       writeLamps(enqueue, context, off(step.dark));
       if (step.blfDns.length > 0 || context.blfDns.length > 0) subscribeBlf(enqueue, context, self, step.blfDns);
+      tellLayout(enqueue, context, crc);
       enqueue.assign({ keys: step.keys, hiddenLines: step.hiddenLines, blfDns: step.blfDns, layoutCrc: crc });
-      enqueue({ type: 'toService', params: { type: 'service.layout', crc } });
       enqueue({ type: 'toCalls', params: { type: 'calls.lines', lines: appearances(step.keys, step.hiddenLines) } });
       enqueue({ type: 'toAcd', params: { type: 'acd.keys', keys: agentKeysOf(step.keys) } });
       writeLamps(enqueue, { ...context, lit: withWrites(context.lit, off(step.dark)) }, featureLampWrites(step.keys, context.featureLamps));
     }),
+    layoutGone: effects.enqueueActions(({ context, enqueue }) => tellLayout(enqueue, context, 0)),
     renewBlf: effects.enqueueActions(({ context, self, enqueue }) => {
       // a new controller knows nothing of what this set monitored on the old one
       if (context.blfDns.length > 0) subscribeBlf(enqueue, context, self, context.blfDns);
@@ -322,10 +328,10 @@ export const keysMachine = composite.createMachine({
               target: 'user',
               actions: [
                 'darkModules',
+                // the user's layout is not here yet: until it is, a re-home asks for it
+                'layoutGone',
                 // the set's module keys leave with the modules, so no BLF push relights them
                 assign({ keys: ({ context }) => context.keys.filter((k) => k.module === 0), pkmEnabled: false, layoutCrc: 0 }),
-                // the user's layout is not here yet: until it is, a re-home asks for it
-                { type: 'toService', params: { type: 'service.layout', crc: 0 } },
                 PUBLISH,
               ],
             },

@@ -96,6 +96,10 @@ describe('keys machine, model-based', () => {
       const c = snap.context;
       // the hardware's lamps are what the machine says is lit: the one writer of lamps keeps them in step
       expect(Object.fromEntries(lamps)).toEqual(c.lit);
+      // the service holds the CRC of the layout shown (the last one told, 0 before any), told only when it changes
+      const told = to(SYSTEM.service).filter((e) => e.type === 'service.layout').map((e) => e.crc as number);
+      expect(told.at(-1) ?? 0).toBe(c.layoutCrc);
+      told.forEach((crc, k) => expect(crc, `service.layout #${k}`).not.toBe(k === 0 ? 0 : told[k - 1]));
       // the key modules are dark for a hot desk user
       if (snap.matches({ layout: 'user' })) {
         expect(c.pkmEnabled).toBe(false);
