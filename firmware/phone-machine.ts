@@ -1,9 +1,10 @@
 // The phone's root machine: power-on -> link -> DHCP (again in the voice VLAN when told) -> firmware check
 // and upgrade -> in service. Each step shows what docs/design.md's boot display sequence says, in order,
-// on the display's boot layer. In service, in-service.ts runs four actors side by side, each the one
+// on the display's boot layer. In service, in-service.ts runs five actors side by side, each the one
 // owner of its thing: the service (registration, heartbeat, fail-over; it owns the signalling link),
-// the hot desk session, the keys and lamps, and the ringer. The display lives as long as the phone is on;
-// keys go to it straight from the board (Phone.press), not through this machine.
+// the hot desk session, the keys and lamps, the calls, and the ACD agent. The display lives as long as
+// the phone is on; keys go to it straight from the board (Phone.press), and the DHCP client's datagrams
+// and status lines go straight to it and from it (firmware/phone.ts, reportDhcp), not through this machine.
 //
 //   waitingForLink --link.up--> network.acquiring --dhcp.bound--> bound --sw_tftp--> firmware.checking
 //        ^                          |  vlan in the ack: releasing --> voiceVlan (1 s) --> network (tagged)
@@ -101,6 +102,7 @@ const bootRows = (rows: string[]): DisplayEvent => ({ type: 'display.show', laye
  * The DHCP client's `report`, as the phone binds it: a status line goes straight onto the display's boot
  * layer (this machine would only pass it on), what happens to the lease comes to this machine.
  */
+// (the type arguments are the DHCP client's own, so the client's setup takes this as its `report`)
 export const reportDhcp = enqueueActions<ContextFrom<typeof dhcpClientMachine>, DhcpEvent, DhcpClientEmitted, DhcpEvent, never, never, never, never, DhcpClientEmitted>(({ enqueue, system }, e) => {
   if (e.type === 'dhcp.status') enqueue.sendTo(system.get(SYSTEM.display), bootRows([e.text]));
   else enqueue.sendParent(e);

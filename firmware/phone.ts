@@ -173,7 +173,9 @@ export class Phone {
     });
     bindBoard(actor.system, hardware);
     this.actor = actor;
-    // DHCP's datagrams go straight to the client of this stay on the network (none between stays: dropped)
+    // DHCP's datagrams go straight to the client of this stay on the network, the root's `dhcp` child (none
+    // between stays: dropped). The board reads its own root's children here, no machine does
+    // (docs/design.md "What tests and tools read")
     stack.bind(DHCP_CLIENT_PORT, (d) => actor.getSnapshot().children.dhcp?.send({ type: 'dhcp.rx', msg: d.payload }));
     actor.subscribe({
       next: (snapshot) => {

@@ -93,7 +93,7 @@ const request = (action: AgentAction) => [
 const acd = effects.extend({
   actions: {
     /** Everything the agent's state shows: the layer's keys, the status rows, the Make Busy lamp, the view. */
-    // Each is asked again only when it changes: a set with no agent (most of a fleet) asks nothing at all.
+    // Each is asked again only when it changes: a set with no agent and no agent keys (most of a fleet) asks nothing.
     present: effects.enqueueActions(({ context, self, enqueue }) => {
       const agent = context.agent;
       const takes = [...context.keys.map((k) => k.key), ...(agent?.state === 'work-timer' ? ['cancel'] : [])];

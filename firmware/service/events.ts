@@ -1,7 +1,7 @@
 // The events the in-service actors exchange with the signalling link and the service machine. One
 // owner per thing: the link actor (link.ts) owns the Transactions engine and the phone's signalling
 // port; the service machine (machine.ts) decides which controller the link is aimed at; every other
-// owner (session, keys, ringer) asks the link for requests and gets the pushes of its topics. Who owns
+// owner (session, keys, calls, acd) asks the link for requests and gets the pushes of its topics. Who owns
 // a topic and who hears the service's news is wiring, fixed when the firmware is built: plain data
 // (TOPIC_OWNERS, SERVICE_LISTENERS, by system id), as a register map is, not a subscription each owner
 // sends at start (9 events a phone, on every boot of a fleet).
