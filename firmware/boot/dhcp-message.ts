@@ -1,8 +1,8 @@
 // A DHCP message (RFC 2131 section 2): the fixed 236-byte BOOTP part through buffer-layout, the magic
 // cookie, then the options field. Addresses are dotted quads at the API, like the rest of the stack.
 // decodeDhcpMessage never throws: garbage comes back as { ok: false, reason }.
-import { blob, struct, u16be, u32be, u8 } from 'buffer-layout';
-import { asBuffer } from '../link/bytes.ts';
+import { struct, u16be, u32be, u8 } from 'buffer-layout';
+import { asBuffer, fixedBytes } from '../link/bytes.ts';
 import { formatMac, parseIpv4 } from '../link/addr.ts';
 import {
   DhcpOptionCode,
@@ -74,13 +74,13 @@ const header = struct<RawHeader>([
   u32be('xid'),
   u16be('secs'),
   u16be('flags'),
-  blob(4, 'ciaddr'),
-  blob(4, 'yiaddr'),
-  blob(4, 'siaddr'),
-  blob(4, 'giaddr'),
-  blob(16, 'chaddr'),
-  blob(64, 'sname'),
-  blob(128, 'file'),
+  fixedBytes(4, 'ciaddr'),
+  fixedBytes(4, 'yiaddr'),
+  fixedBytes(4, 'siaddr'),
+  fixedBytes(4, 'giaddr'),
+  fixedBytes(16, 'chaddr'),
+  fixedBytes(64, 'sname'),
+  fixedBytes(128, 'file'),
   u32be('cookie'),
 ]);
 /** The fixed part plus the cookie: 236 + 4. */
