@@ -92,18 +92,23 @@ const request = (action: AgentAction) => [
 
 const acd = effects.extend({
   actions: {
-    /** Everything the agent's state shows: the layer's keys, the status rows, the Make Busy lamp, the view. */
-    // Each is asked again only when it changes: a set with no agent and no agent keys (most of a fleet) asks nothing.
+    /**
+     * Everything the agent's state shows: the layer's keys, the status rows, the Make Busy lamp, the view.
+     * Each is asked again only when it changes: a set with no agent and no agent keys (most of a fleet) asks nothing.
+     */
     present: effects.enqueueActions(({ context, self, enqueue }) => {
       const agent = context.agent;
       const takes = [...context.keys.map((k) => k.key), ...(agent?.state === 'work-timer' ? ['cancel'] : [])];
       const rows = statusRows(agent);
       const now: Presented = { takes: takes.join(' '), rows: rows.join('\n'), makeBusy: agent?.state === 'make-busy' ? 'on' : 'off' };
       const was = context.presented;
-      if (now.takes !== was.takes) enqueue({ type: 'toDisplay', params: { type: 'display.show', layer: 'acd', rows: [], takes, owner: self } });
-      if (now.rows !== was.rows) enqueue({ type: 'toSession', params: { type: 'session.agent-status', rows } });
-      if (now.makeBusy !== was.makeBusy) enqueue({ type: 'toKeys', params: { type: 'keys.feature', feature: 'make-busy', cadence: now.makeBusy } });
-      if (now.takes !== was.takes || now.rows !== was.rows || now.makeBusy !== was.makeBusy) enqueue.assign({ presented: now });
+      const newTakes = now.takes !== was.takes;
+      const newRows = now.rows !== was.rows;
+      const newLamp = now.makeBusy !== was.makeBusy;
+      if (newTakes) enqueue({ type: 'toDisplay', params: { type: 'display.show', layer: 'acd', rows: [], takes, owner: self } });
+      if (newRows) enqueue({ type: 'toSession', params: { type: 'session.agent-status', rows } });
+      if (newLamp) enqueue({ type: 'toKeys', params: { type: 'keys.feature', feature: 'make-busy', cadence: now.makeBusy } });
+      if (newTakes || newRows || newLamp) enqueue.assign({ presented: now });
       enqueue({ type: 'publish', params: { agent: agent ? { ...agent } : undefined } });
     }),
     /** A logout asked during a call waits for its end: say so (the call layer stays up). */

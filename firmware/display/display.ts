@@ -51,5 +51,3 @@ export function displayLogic(hardwareOf: (system: AnySystem) => DisplayHardware)
 
 /** A display bound to nothing (paints nowhere, traces nothing): the default until the board binds one. */
 export const unboundDisplay = displayLogic(() => ({ paint: () => {}, traceKey: () => {} }));
-
-export type DisplayLogic = ReturnType<typeof displayLogic>;
