@@ -76,7 +76,7 @@ export interface DisplayState {
 export const EMPTY_DISPLAY: DisplayState = { layers: {}, noticeMs: NOTICE_MS };
 
 /** The top layer with rows (or softkeys) on it. */
-export function topLayer(layers: Partial<Record<LayerName, Layer>>): LayerName | undefined {
+function topLayer(layers: Partial<Record<LayerName, Layer>>): LayerName | undefined {
   for (let i = LAYERS.length - 1; i >= 0; i--) {
     const l = layers[LAYERS[i]];
     if (l && (l.rows.length > 0 || l.softkeys.length > 0)) return LAYERS[i];
@@ -90,7 +90,7 @@ const HOOK_KEYS: readonly string[] = ['offhook', 'onhook', 'handsfree'];
 /** 0-9, * and #: the keys `dial` stands for. */
 const isDialKey = (key: string): boolean => key.length === 1 && ((key >= '0' && key <= '9') || key === '*' || key === '#');
 
-export function takesKey(layer: Layer, key: string): boolean {
+function takesKey(layer: Layer, key: string): boolean {
   for (const t of layer.takes) if (t === key || (t === 'dial' && isDialKey(key)) || (t === 'any' && !HOOK_KEYS.includes(key))) return true;
   return false;
 }
@@ -113,10 +113,9 @@ export function shownOf(layers: Partial<Record<LayerName, Layer>>): Shown {
   return { rows: l ? [...l.rows] : [], softkeys: l ? [...l.softkeys] : [], masked: !!(digitTo && layers[digitTo]?.masked) };
 }
 
-/** How a key is traced: `masked` when it is a digit going to a PIN entry, never the digit. */
-export function tracedKey(layers: Partial<Record<LayerName, Layer>>, key: string): string {
-  const name = focusFor(layers, key);
-  return name && layers[name]?.masked && /^[0-9]$/.test(key) ? 'masked' : key;
+/** How a key going to layer `to` is traced: `masked` when it is a digit going to a PIN entry, never the digit. */
+function tracedKey(layers: Partial<Record<LayerName, Layer>>, to: LayerName | undefined, key: string): string {
+  return to && layers[to]?.masked && key.length === 1 && key >= '0' && key <= '9' ? 'masked' : key;
 }
 
 const isDismiss = (key: string) => key === 'ok' || key === 'cancel';
@@ -142,10 +141,9 @@ const without = (layers: Layers, name: LayerName): Layers => {
   return rest;
 };
 
-/** The owner of the top layer (below `below`, for a key passed on) that takes the key, if any. */
-function routeOf(layers: Layers, key: string, below?: LayerName): DisplayStep['route'] {
-  const name = focusFor(layers, key, below);
-  const owner = name ? layers[name]?.owner : undefined;
+/** The key to the owner of layer `to`, if it has one. */
+function routeTo(layers: Layers, to: LayerName | undefined, key: string): DisplayStep['route'] {
+  const owner = to ? layers[to]?.owner : undefined;
   return owner ? { owner, key } : undefined;
 }
 
@@ -167,11 +165,13 @@ export function displayStep(state: DisplayState, event: DisplayEvent | NoticeOve
     case 'display.notice-over':
       return layers.notice ? { state: { ...state, layers: without(layers, 'notice') }, repaint: true } : { state, repaint: false };
     case 'display.pass':
-      return { state, repaint: false, route: routeOf(layers, event.key, event.from) };
+      return { state, repaint: false, route: routeTo(layers, focusFor(layers, event.key, event.from), event.key) };
     case 'key': {
-      const traced = tracedKey(layers, event.key);
+      // where it goes decides both its trace and its owner: found once
+      const to = focusFor(layers, event.key);
+      const traced = tracedKey(layers, to, event.key);
       if (layers.notice && isDismiss(event.key)) return { state: { ...state, layers: without(layers, 'notice') }, traced, timer: 'stop', repaint: true };
-      return { state, traced, repaint: false, route: routeOf(layers, event.key) };
+      return { state, traced, repaint: false, route: routeTo(layers, to, event.key) };
     }
   }
 }
