@@ -198,7 +198,7 @@ export const tftpClientMachine = tftp
       }),
       replayHeld: enqueueActions(({ context, enqueue }) => {
         if (context.held === undefined || context.serverTid === undefined) return;
-        enqueue.raise({ type: 'tftp.packet', srcPort: context.serverTid, packet: { op: 'DATA', block: 1, data: context.held.slice() } });
+        enqueue.raise({ type: 'tftp.packet', srcPort: context.serverTid, packet: { op: 'DATA', block: 1, data: context.held } });
       }),
     },
   })

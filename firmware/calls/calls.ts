@@ -14,7 +14,7 @@ import { assign, sendTo, setup, spawnChild, stopChild } from 'xstate';
 import { callMachine, type CallCommand, type CallEnded, type CallInput } from './call.ts';
 import { callScreen, endRows, frontCall, lampOf } from './screens.ts';
 import type { CallState, CallView } from './view.ts';
-import type { DisplayEvent } from '../display/display.ts';
+import { isDialKey, type DisplayEvent } from '../display/display.ts';
 import type { KeysLine } from '../keys/machine.ts';
 import { SYSTEM, type LinkEvent } from '../service/events.ts';
 
@@ -201,7 +201,7 @@ const calls = effects.extend({
         default:
           break;
       }
-      if (/^[0-9*#]$/.test(key) || key === 'ok') {
+      if (isDialKey(key) || key === 'ok') {
         if (dialling) tell(enqueue, dialling.local, { type: 'call.digit', key });
         return;
       }

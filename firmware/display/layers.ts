@@ -87,8 +87,8 @@ function topLayer(layers: Partial<Record<LayerName, Layer>>): LayerName | undefi
 /** The hook switch: a screen never swallows it (a notice up as a call rings must not keep it from being answered). */
 const HOOK_KEYS: readonly string[] = ['offhook', 'onhook', 'handsfree'];
 
-/** 0-9, * and #: the keys `dial` stands for. */
-const isDialKey = (key: string): boolean => key.length === 1 && ((key >= '0' && key <= '9') || key === '*' || key === '#');
+/** 0-9, * and #: the keys `dial` stands for (the keys that dial, for every owner). */
+export const isDialKey = (key: string): boolean => key.length === 1 && ((key >= '0' && key <= '9') || key === '*' || key === '#');
 
 function takesKey(layer: Layer, key: string): boolean {
   for (const t of layer.takes) if (t === key || (t === 'dial' && isDialKey(key)) || (t === 'any' && !HOOK_KEYS.includes(key))) return true;

@@ -53,7 +53,5 @@ export function matchDialed(dialed: string, codes: AccessCodes, dialDigits = 0):
   return { kind: 'invalid' };
 }
 
-/** The keys that dial: digits, star and hash. */
-export function isDialKey(key: string): boolean {
-  return /^[0-9*#]$/.test(key);
-}
+/** The keys that dial: digits, star and hash (the display's `dial`, defined there once). */
+export { isDialKey } from '../display/layers.ts';

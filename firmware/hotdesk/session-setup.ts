@@ -2,6 +2,7 @@
 // (screens on the display's `session` layer, requests to the link, the pin pad). session.ts wires them.
 import { assign, sendTo, setup, type AnyActorRef } from 'xstate';
 import type { DisplayEvent } from '../display/display.ts';
+import type { AnySystem } from '../system-binding.ts';
 import { stringsFor, type HotdeskStrings } from '../display/strings.ts';
 import { SYSTEM, type LinkEvent, type LinkReply, type ServiceNotice, type ServiceRequest, type SigPush } from '../service/events.ts';
 import type { LoginResult, Message } from '../signalling/messages.ts';
@@ -101,6 +102,9 @@ interface SessionScreen {
   masked?: boolean;
 }
 
+/** The one owner of the screen, where every screen of the session goes. */
+const theDisplay = ({ system }: { system: AnySystem }) => system.get(SYSTEM.display);
+
 const effects = setup({
   types: {
     context: {} as SessionContext,
@@ -152,7 +156,7 @@ const effects = setup({
   actions: {
     trace: (_, _params: { message: string }) => {},
     publish: (_, _params: SessionView) => {},
-    toDisplay: sendTo(({ system }) => system.get(SYSTEM.display), (_, e: DisplayEvent) => e),
+    toDisplay: sendTo(theDisplay, (_, e: DisplayEvent) => e),
     toLink: sendTo(({ system }) => system.get(SYSTEM.link), (_, e: LinkEvent) => e),
     toService: sendTo(({ system }) => system.get(SYSTEM.service), (_, e: ServiceRequest) => e),
     toKeys: sendTo(({ system }) => system.get(SYSTEM.keys), (_, e: { type: 'keys.user-in' } | { type: 'keys.user-out' }) => e),
@@ -165,7 +169,7 @@ const effects = setup({
       ({ event }, p: { kind: SessionCode['kind'] }): SessionCode => ({ type: 'session.code', digits: event.type === 'session.dialled' ? event.digits : '', kind: p.kind }),
     ),
     /** A result or refusal over the session's screen for a while (the display times it out). */
-    notice: sendTo(({ system }) => system.get(SYSTEM.display), (_, p: { rows: string[] }): DisplayEvent => ({ type: 'display.notice', rows: p.rows })),
+    notice: sendTo(theDisplay, (_, p: { rows: string[] }): DisplayEvent => ({ type: 'display.notice', rows: p.rows })),
     /** A request to the controller, named by the session's next id (bumpRequest then expects its answer). */
     ask: sendTo(
       ({ system }) => system.get(SYSTEM.link),
@@ -185,7 +189,6 @@ const effects = setup({
   },
 });
 
-type Enqueue = Parameters<Parameters<typeof effects.enqueueActions>[0]>[0]['enqueue'];
 
 /** The session layer's display.show for a screen: who owns the layer, and the softkeys of this kind of set. */
 function showEvent(context: SessionContext, self: AnyActorRef, screen: SessionScreen): DisplayEvent {
@@ -196,13 +199,9 @@ function showEvent(context: SessionContext, self: AnyActorRef, screen: SessionSc
 // enqueueActions builds a fresh enqueue function with eight methods on every call.
 const showing = (screen: (context: SessionContext) => SessionScreen) =>
   sendTo(
-    ({ system }) => system.get(SYSTEM.display),
+    theDisplay,
     ({ context, self }: { context: SessionContext; self: AnyActorRef }) => showEvent(context, self, screen(context)),
   );
-
-function showScreen(enqueue: Enqueue, context: SessionContext, self: AnyActorRef, screen: SessionScreen): void {
-  enqueue({ type: 'toDisplay', params: showEvent(context, self, screen) });
-}
 
 export const session = effects.extend({
   actions: {
@@ -222,11 +221,11 @@ export const session = effects.extend({
     })),
     showLoggingIn: showing((context) => ({ rows: [s(context).loggingIn, context.entryExt], takes: [] })),
     showUser: effects.enqueueActions(({ context, self, enqueue }) =>
-      context.user ? showScreen(enqueue, context, self, { rows: [...context.agentRows, ...userScreen(context.user)], softkeys: { desk: ['logout'], handset: ['logout'] }, takes: ['logout', 'hotdesk', 'dial'] }) : undefined,
+      context.user ? enqueue({ type: 'toDisplay', params: showEvent(context, self, { rows: [...context.agentRows, ...userScreen(context.user)], softkeys: { desk: ['logout'], handset: ['logout'] }, takes: ['logout', 'hotdesk', 'dial'] }) }) : undefined,
     ),
     showLogoutMenu: showing((context) => ({ rows: ['Hot Desking', s(context).logoutConfirm], softkeys: { desk: ['logout', 'cancel'] }, takes: ['logout', 'cancel'] })),
     showLoggingOut: showing((context) => ({ rows: context.remoteExt ? [s(context).loggingOut, context.remoteExt] : [s(context).loggingOut], takes: [] })),
-    hideScreen: sendTo(({ system }) => system.get(SYSTEM.display), (): DisplayEvent => ({ type: 'display.clear', layer: 'session' })),
+    hideScreen: sendTo(theDisplay, (): DisplayEvent => ({ type: 'display.clear', layer: 'session' })),
     cancelOwn: effects.enqueueActions(({ self, enqueue }) => {
       enqueue({ type: 'toLink', params: { type: 'sig.cancel', owner: self } });
       enqueue.assign({ expect: '' });

@@ -215,20 +215,15 @@ export const serviceMachine = service.createMachine({
         // The link keeps the heartbeat on its own clock (an answered one wakes nobody); this region
         // hears of each miss and of the first answer after one, and counts the misses in a row.
         heartbeat: {
-          initial: 'alive',
-          states: {
-            alive: {
-              entry: 'keepAlive',
-              on: {
-                'sig.answer': { guard: 'heartbeatAnswered', actions: assign({ missed: 0 }) },
-                'sig.failed': [
-                  { guard: 'lastMiss', target: '#service.failingOver' },
-                  // the link probes again half an interval after a miss (resilience.ts), so the phone is
-                  // back in service on the secondary within 3 intervals of the controller's death
-                  { guard: 'heartbeatMissed', actions: assign({ missed: ({ context }) => context.missed + 1 }) },
-                ],
-              },
-            },
+          entry: 'keepAlive',
+          on: {
+            'sig.answer': { guard: 'heartbeatAnswered', actions: assign({ missed: 0 }) },
+            'sig.failed': [
+              { guard: 'lastMiss', target: '#service.failingOver' },
+              // the link probes again half an interval after a miss (resilience.ts), so the phone is
+              // back in service on the secondary within 3 intervals of the controller's death
+              { guard: 'heartbeatMissed', actions: assign({ missed: ({ context }) => context.missed + 1 }) },
+            ],
           },
         },
         health: {

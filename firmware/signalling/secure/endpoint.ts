@@ -85,6 +85,12 @@ export interface SecureEndpointOptions extends Omit<TransactionsOptions, 'transp
   keyLog?: (line: string) => void;
 }
 
+/** A key exchange under way with one controller: when it began, and the datagrams waiting for it. */
+interface Opening {
+  since: number;
+  waiting: { bytes: Uint8Array }[];
+}
+
 export class SecureEndpoint {
   /** The sealed conversation: requests, answers, pushes. */
   readonly tx: Transactions;
@@ -97,7 +103,7 @@ export class SecureEndpoint {
   /** Phone: the session with each controller address, and datagrams waiting for one being opened. */
   private readonly byPeer = new Map<string, SessionState>();
   /** Phone: each exchange under way, when it began (forget abandons only one begun before the failed request) and what waits for it. */
-  private readonly opening = new Map<string, { since: number; waiting: { bytes: Uint8Array }[] }>();
+  private readonly opening = new Map<string, Opening>();
   private readonly direction: { out: Direction; in: Direction };
 
   constructor(private readonly o: SecureEndpointOptions) {
@@ -162,10 +168,10 @@ export class SecureEndpoint {
    * controller was away, its back-off (7.5 s) could outlast the controller's return and hold the next
    * request. One begun later, for another request, is left to run.
    */
-  forget(peer: Peer, since?: number): void {
+  forget(peer: Peer, since: number): void {
     const key = peerKey(peer);
     const open = this.opening.get(key);
-    if (open && (since === undefined || open.since <= since)) {
+    if (open && open.since <= since) {
       this.opening.delete(key);
       this.kx.cancel(key);
       this.drop('kx-abandoned', `${key} (${open.waiting.length} waiting datagrams dropped)`);
@@ -187,8 +193,9 @@ export class SecureEndpoint {
       open.waiting.push({ bytes });
       return;
     }
-    this.opening.set(key, { since: this.o.clock.now(), waiting: [{ bytes }] });
-    this.openSession({ ip, port });
+    const opening: Opening = { since: this.o.clock.now(), waiting: [{ bytes }] };
+    this.opening.set(key, opening);
+    this.openSession({ ip, port }, opening);
   }
 
   private sealWith(s: SessionState, bytes: Uint8Array): Uint8Array {
@@ -203,17 +210,15 @@ export class SecureEndpoint {
   }
 
   /** Phone: the exchange with one controller; what waited goes out sealed once it is done. */
-  private openSession(peer: Peer): void {
+  private openSession(peer: Peer, mine: Opening): void {
     const key = peerKey(peer);
     const pair = x25519KeyPair(this.secret(32));
     const nonce = this.secret(KX_NONCE_BYTES);
     const mac = this.o.mac ?? '';
     const give = (reason: SecureDropReason, detail: string) => {
-      const waiting = this.opening.get(key)?.waiting ?? [];
       this.opening.delete(key);
-      this.drop(reason, `${detail} (${waiting.length} waiting datagrams dropped)`);
+      this.drop(reason, `${detail} (${mine.waiting.length} waiting datagrams dropped)`);
     };
-    const mine = this.opening.get(key);
     // abandoned (forget): another exchange may be under way for this controller by the time this settles
     const abandoned = () => this.opening.get(key) !== mine;
     this.kx.request(peer, { type: 'key-exchange', mac, phoneKey: pair.publicKey, nonce }, { owner: key }).then(
@@ -228,9 +233,8 @@ export class SecureEndpoint {
         if (!secret) return give('bad-key', `from ${peer.ip}:${peer.port}`);
         const s = this.establish(answer.sessionId, deriveKeys(secret, nonce, answer.nonce, answer.sessionId), mac);
         this.byPeer.set(key, s);
-        const waiting = this.opening.get(key)?.waiting ?? [];
         this.opening.delete(key);
-        for (const w of waiting) this.o.transport.send(peer.ip, peer.port, this.sealWith(s, w.bytes));
+        for (const w of mine.waiting) this.o.transport.send(peer.ip, peer.port, this.sealWith(s, w.bytes));
       },
       () => {
         if (!abandoned()) give('kx-timeout', `${peer.ip}:${peer.port}`);

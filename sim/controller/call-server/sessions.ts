@@ -41,7 +41,7 @@ export class SessionBook {
   end(ext: string): Session | undefined {
     const s = this.byExt.get(ext);
     this.byExt.delete(ext);
-    if (s && this.byMac.get(s.mac) === s) this.byMac.delete(s.mac);
+    if (s) this.byMac.delete(s.mac); // (one session per MAC: start() refuses a second)
     return s;
   }
 

@@ -138,7 +138,7 @@ describe('service machine, model-based', () => {
         expect(parent().filter((e) => e.type === 'registered')).toHaveLength(1);
         expect(told().some((e) => e.type === 'service.registered')).toBe(true);
       }
-      if (snap.matches({ registered: { heartbeat: 'alive' } })) {
+      if (snap.matches('registered')) {
         // the link keeps the heartbeat: every 30 s (the register-ack's), half that after a miss, naming the user
         const kept = linkEvents.filter((e) => e.type === 'sig.keepalive').at(-1);
         expect(kept).toMatchObject({ id: c.expect.heartbeat, msg: { type: 'heartbeat', hotdeskExt: c.userExt }, every: 30_000, afterMiss: 15_000, tries: 2 });

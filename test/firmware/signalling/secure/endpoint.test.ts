@@ -79,7 +79,7 @@ describe('signalling session', () => {
     const first = p.phone.tx.request(CTRL, heartbeat, { tries: 2 }).then(() => 'answered', () => 'failed');
     await p.clock.advance(1_600);
     expect(await first).toBe('failed');
-    p.phone.forget(CTRL);
+    p.phone.forget(CTRL, 0); // the exchange under way began at 0, with the heartbeat
     expect(p.phone.drops['kx-abandoned']).toBe(1);
     // the controller is back before the old exchange's last try would even have gone out (3.5 s)
     p.back();

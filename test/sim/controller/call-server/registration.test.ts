@@ -82,7 +82,7 @@ describe('call server: a phone whose session lapsed (review: one lost heartbeat)
     const p = w.phone(1);
     await p.register('5000');
     // a request went unanswered: the phone forgets the session and opens a new one with its next request
-    p.endpoint.forget(SERVER);
+    p.endpoint.forget(SERVER, w.clock.now());
     expect(await p.ask({ type: 'heartbeat', hotdeskExt: '' })).toMatchObject({ type: 'heartbeat-ack' });
     expect(await p.login('5123', '1234')).toMatchObject({ code: 'ok' });
     expect(w.server.phones()).toEqual([expect.objectContaining({ mac: p.mac })]);
