@@ -1,8 +1,8 @@
 // The rules of the login entry screens, the same for every login style: the extension is echoed as
 // typed, the PIN is only ever shown masked, a PIN is 0-8 digits (a 9th is refused, blank is fine) and
-// the key that ends a field depends on the model: `#` on dial sets, OK elsewhere.
+// the key that ends a field depends on the model: `#` on dial sets, OK elsewhere. The entry pad
+// (entry-pad.ts) applies them to the fields the session opens (session-setup.ts, extField and pinField).
 import type { LoginMethod } from '../profile.ts';
-import type { HotdeskStrings } from '../display/strings.ts';
 
 /** Extensions are short digit strings; a cap keeps a stuck key from growing the entry forever. */
 export const MAX_EXT_DIGITS = 10;
@@ -17,18 +17,4 @@ export function isDigit(key: string): boolean {
 /** The key that ends the extension and the PIN: `#` on dial-style sets, OK on the others. */
 export function isSubmitKey(method: LoginMethod, key: string): boolean {
   return method === 'dial' ? key === '#' : key === 'ok';
-}
-
-/** The extension with one more digit, or unchanged when the key is not a digit or it is full. */
-export function appendExt(ext: string, key: string): string {
-  return isDigit(key) && ext.length < MAX_EXT_DIGITS ? ext + key : ext;
-}
-
-export function extScreen(s: HotdeskStrings, ext: string): string[] {
-  return [s.enterExt, ext];
-}
-
-/** Only the mask reaches the display: the session knows how many digits, never which (pin-pad.ts). */
-export function pinScreen(s: HotdeskStrings, length: number): string[] {
-  return [s.enterPin, '*'.repeat(length)];
 }

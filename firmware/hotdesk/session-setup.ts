@@ -1,5 +1,5 @@
 // The hot desk session's parts: its context and events, guards, and the named actions its states use
-// (screens on the display's `session` layer, requests to the link, the pin pad). session.ts wires them.
+// (screens on the display's `session` layer, requests to the link, the fields it opens on the entry pad). session.ts wires them.
 import { assign, sendTo, setup, type AnyActorRef } from 'xstate';
 import type { DisplayEvent } from '../display/display.ts';
 import type { AnySystem } from '../system-binding.ts';
@@ -8,14 +8,16 @@ import { SYSTEM, type LinkEvent, type LinkReply, type ServiceNotice, type Servic
 import type { LoginResult, Message } from '../signalling/messages.ts';
 import type { LoginMethod } from '../profile.ts';
 import { isDialKey, matchDialed, type AccessCodes } from './dial-codes.ts';
-import { ENTRY_TIMEOUT_MS, appendExt, extScreen, isDigit, isSubmitKey, pinScreen } from './login-entry.ts';
+import { ENTRY_TIMEOUT_MS, MAX_EXT_DIGITS, isSubmitKey } from './login-entry.ts';
 import { userScreen } from './login-result-display.ts';
-import { pinPad, type PinPadCommand, type PinPadReport } from './pin-pad.ts';
+import { entryPad, type EntryField, type EntryPadCommand, type EntryPadReport } from './entry-pad.ts';
+import { MAX_PIN_DIGITS } from './pin-buffer.ts';
 import type { CallsDial, CallsUser } from '../calls/calls.ts';
 import type { SessionCode } from '../calls/call.ts';
 import type { AcdLogout, AcdUserOut, SessionAgentLogin, SessionAgentStatus } from '../acd/acd-types.ts';
 import { matchAgentDialed, type AgentCodes, type SetAccessCodes } from '../acd/agent-codes.ts';
-import { agentIdScreen, appendAgentId, isAgentSubmitKey } from '../acd/agent-entry.ts';
+import { ACD_TEXT } from '../acd/acd-strings.ts';
+import { MAX_AGENT_ID_DIGITS, isAgentSubmitKey } from '../acd/agent-entry.ts';
 
 export interface SessionInput {
   loginMethod: LoginMethod;
@@ -39,7 +41,7 @@ export interface HotdeskUser {
   language: string;
 }
 
-export type SessionEvent = { type: 'key'; key: string } | LinkReply | SigPush | ServiceNotice | PinPadReport | SessionDialled | SessionAgentStatus | SessionAgentLogin;
+export type SessionEvent = { type: 'key'; key: string } | LinkReply | SigPush | ServiceNotice | EntryPadReport | SessionDialled | SessionAgentStatus | SessionAgentLogin;
 
 export interface SessionContext {
   method: LoginMethod;
@@ -56,9 +58,9 @@ export interface SessionContext {
   dialDigits: number;
   /** The hot desk user logged in on this set. */
   user: HotdeskUser | undefined;
-  /** The extension being typed, or being logged in. */
+  /** The extension (or agent ID) typed, being logged in; "" while it is typed (the entry pad has it then). */
   entryExt: string;
-  /** How many PIN digits are typed (the digits are the pin pad's). */
+  /** How many PIN digits were typed, once submitted; 0 once wiped (the digits are only ever the entry pad's). */
   pinLength: number;
   dialed: string;
   remoteExt: string;
@@ -90,7 +92,6 @@ const offHookCode = (ctx: SessionContext, event: SessionEvent) => (event.type ==
 export const agentDialled = (ctx: SessionContext, digits: string) => matchAgentDialed(digits, ctx.agentCodes).kind;
 /** The agent code dialled: the digits a call asks about (session.dialled), else those dialled on-hook. */
 const agentCode = (ctx: SessionContext, event: SessionEvent) => agentDialled(ctx, event.type === 'session.dialled' ? event.digits : ctx.dialed);
-const submits = (ctx: SessionContext, key: string) => (ctx.agentEntry ? isAgentSubmitKey(key) : isSubmitKey(ctx.method, key));
 const pick = (ctx: SessionContext, p: { desk?: string[]; handset?: string[]; dial?: string[] }): string[] =>
   (ctx.method === 'dial' ? p.dial : ctx.method === 'handset-hotdesk-mode' ? p.handset : p.desk) ?? [];
 
@@ -99,7 +100,6 @@ interface SessionScreen {
   rows: string[];
   softkeys?: { desk?: string[]; handset?: string[]; dial?: string[] };
   takes: string[];
-  masked?: boolean;
 }
 
 /** The one owner of the screen, where every screen of the session goes. */
@@ -111,7 +111,7 @@ const effects = setup({
     input: {} as SessionInput,
     events: {} as SessionEvent,
   },
-  actors: { pinPad },
+  actors: { entryPad },
   delays: { entry: ENTRY_TIMEOUT_MS },
   guards: {
     opensHotdeskMenu: ({ context, event }) => keyOf(event) === 'hotdesk' && context.method === 'hotdesk-key',
@@ -120,9 +120,6 @@ const effects = setup({
     logoutSoftkey: ({ context, event }) => keyOf(event) === 'logout' && context.method !== 'dial',
     dialKey: ({ event }) => isDialKey(keyOf(event)),
     cancelKey: ({ event }) => keyOf(event) === 'cancel',
-    digitKey: ({ event }) => isDigit(keyOf(event)),
-    submitExt: ({ context, event }) => submits(context, keyOf(event)) && context.entryExt !== '',
-    submitPin: ({ context, event }) => submits(context, keyOf(event)),
     dialledLogin: ({ context }) => dialledAs(context, context.dialed).kind === 'login',
     dialledLogout: ({ context }) => dialledAs(context, context.dialed).kind === 'logout' && context.user !== undefined,
     dialledRemoteLogout: ({ context }) => dialledAs(context, context.dialed).kind === 'remote-logout',
@@ -160,7 +157,7 @@ const effects = setup({
     toLink: sendTo(({ system }) => system.get(SYSTEM.link), (_, e: LinkEvent) => e),
     toService: sendTo(({ system }) => system.get(SYSTEM.service), (_, e: ServiceRequest) => e),
     toKeys: sendTo(({ system }) => system.get(SYSTEM.keys), (_, e: { type: 'keys.user-in' } | { type: 'keys.user-out' }) => e),
-    toPad: sendTo('pinPad', (_, e: PinPadCommand) => e),
+    toPad: sendTo('entryPad', (_, e: EntryPadCommand) => e),
     toCalls: sendTo(({ system }) => system.get(SYSTEM.calls), (_, e: CallsDial | CallsUser) => e),
     toAcd: sendTo(({ system }) => system.get(SYSTEM.acd), (_, e: AcdLogout | AcdUserOut) => e),
     /** The answer to a call's session.dialled: the digits are ours (taken), may become ours, or are not. */
@@ -179,7 +176,8 @@ const effects = setup({
     beginAgentEntry: assign({ agentEntry: true }),
     resetEntry: assign({ entryExt: '', dialed: '', remoteExt: '', loginRedirects: 0, agentEntry: false }),
     dial: assign({ dialed: ({ context, event }) => context.dialed + keyOf(event) }),
-    addExtDigit: assign({ entryExt: ({ context, event }) => (context.agentEntry ? appendAgentId : appendExt)(context.entryExt, keyOf(event)) }),
+    takeExt: assign({ entryExt: ({ event }) => (event.type === 'entry.typed' ? event.digits : '') }),
+    takePinLength: assign({ pinLength: ({ event }) => (event.type === 'pin.typed' ? event.length : 0) }),
     takeRemoteExt: assign({
       remoteExt: ({ context, event }) => {
         const m = dialledAs(context, event.type === 'session.dialled' ? event.digits : context.dialed);
@@ -190,9 +188,32 @@ const effects = setup({
 });
 
 
+/** What both fields of a login offer and take (the keys the display then hands the entry pad). */
+const ENTRY = { softkeys: { desk: ['ok', 'cancel'], handset: ['ok', 'cancel'] }, takes: ['ok', 'cancel', 'dial'] };
+/** The key that ends a field: `#` or OK for an agent, this login style's key for a hot desk user. */
+const submitKeysOf = (ctx: SessionContext) => ['#', 'ok'].filter((k) => (ctx.agentEntry ? isAgentSubmitKey(k) : isSubmitKey(ctx.method, k)));
+
+/** The extension field (the agent ID for an agent login): echoed, never blank. */
+export function extField(ctx: SessionContext): EntryField {
+  return {
+    kind: 'digits',
+    label: ctx.agentEntry ? ACD_TEXT.agentId : s(ctx).enterExt,
+    maxDigits: ctx.agentEntry ? MAX_AGENT_ID_DIGITS : MAX_EXT_DIGITS,
+    minDigits: 1,
+    submitKeys: submitKeysOf(ctx),
+    softkeys: pick(ctx, ENTRY.softkeys),
+    takes: ENTRY.takes,
+  };
+}
+
+/** The PIN field: masked, 0 to 8 digits. */
+export function pinField(ctx: SessionContext): EntryField {
+  return { kind: 'pin', label: s(ctx).enterPin, maxDigits: MAX_PIN_DIGITS, minDigits: 0, submitKeys: submitKeysOf(ctx), softkeys: pick(ctx, ENTRY.softkeys), takes: ENTRY.takes };
+}
+
 /** The session layer's display.show for a screen: who owns the layer, and the softkeys of this kind of set. */
 function showEvent(context: SessionContext, self: AnyActorRef, screen: SessionScreen): DisplayEvent {
-  return { type: 'display.show', layer: 'session', rows: screen.rows, softkeys: pick(context, screen.softkeys ?? {}), takes: screen.takes, masked: !!screen.masked, owner: self };
+  return { type: 'display.show', layer: 'session', rows: screen.rows, softkeys: pick(context, screen.softkeys ?? {}), takes: screen.takes, masked: false, owner: self };
 }
 
 // A screen shown as one plain sendTo, not through enqueueActions: each key of a login repaints, and
@@ -208,17 +229,10 @@ export const session = effects.extend({
     showIdle: showing((context) => ({ rows: [s(context).noUser], softkeys: { handset: ['login'] }, takes: ['hotdesk', 'login', 'ok', 'dial'] })),
     showMenu: showing((context) => ({ rows: ['Hot Desking', s(context).noUser], softkeys: { desk: ['login', 'cancel'] }, takes: ['login', 'cancel'] })),
     showDialled: showing((context) => ({ rows: [context.dialed], takes: ['cancel', 'dial'] })),
-    showExt: showing((context) => ({
-      rows: context.agentEntry ? agentIdScreen(context.entryExt) : extScreen(s(context), context.entryExt),
-      softkeys: { desk: ['ok', 'cancel'], handset: ['ok', 'cancel'] },
-      takes: ['ok', 'cancel', 'dial'],
-    })),
-    showPin: showing((context) => ({
-      rows: pinScreen(s(context), context.pinLength),
-      softkeys: { desk: ['ok', 'cancel'], handset: ['ok', 'cancel'] },
-      takes: ['ok', 'cancel', 'dial'],
-      masked: true,
-    })),
+    // the two fields of a login: the entry pad shows them and takes their keys until each is done
+    openExt: sendTo('entryPad', ({ context }): EntryPadCommand => ({ type: 'entry.open', field: extField(context) })),
+    openPin: sendTo('entryPad', ({ context }): EntryPadCommand => ({ type: 'entry.open', field: pinField(context) })),
+    closeEntry: sendTo('entryPad', (): EntryPadCommand => ({ type: 'entry.close' })),
     showLoggingIn: showing((context) => ({ rows: [s(context).loggingIn, context.entryExt], takes: [] })),
     showUser: effects.enqueueActions(({ context, self, enqueue }) =>
       context.user ? enqueue({ type: 'toDisplay', params: showEvent(context, self, { rows: [...context.agentRows, ...userScreen(context.user)], softkeys: { desk: ['logout'], handset: ['logout'] }, takes: ['logout', 'hotdesk', 'dial'] }) }) : undefined,
@@ -234,7 +248,6 @@ export const session = effects.extend({
       enqueue({ type: 'toPad', params: { type: 'pin.wipe' } });
       enqueue.assign({ pinLength: 0 });
     }),
-    pinDigit: sendTo('pinPad', ({ event }): PinPadCommand => ({ type: 'pin.digit', key: keyOf(event) })),
     prove: effects.enqueueActions(({ context, event, enqueue }) => {
       const m = answer(context, event);
       if (m?.type === 'login-challenge') enqueue({ type: 'toPad', params: { type: 'pin.prove', nonce: m.nonce, ext: context.entryExt, mac: context.mac } });

@@ -2,11 +2,13 @@
 // all its forms (the logout code or softkey, remote logout of another set's user, and the controller's
 // own logout notices). It shows its screens on the display's `session` layer and gets the keys that
 // layer takes; results go on the `notice` layer, which times out to the screen below. The PIN lives in
-// the pin pad (pin-pad.ts), never in this context. An ACD agent logs in here too, with the agent ID in
-// place of the extension (the ACD owner, firmware/acd/acd.ts, takes the agent's state from there on).
+// the entry pad (entry-pad.ts), never in this context: the pad shows the extension and PIN fields and
+// takes their keys, and the session hears once per field. An ACD agent logs in here too, with the agent
+// ID in place of the extension (the ACD owner, firmware/acd/acd.ts, takes the agent's state from there on).
 //
 //   offline --service.in-service--> home --> idle | loggedIn
-//   idle --HotDesking--> hotdeskMenu --Login--> entering.ext --OK/#--> entering.pin --OK/#--> authenticating
+//   idle --HotDesking--> hotdeskMenu --Login--> entering.ext --entry.typed--> entering.pin --pin.typed--> authenticating
+//   entering --entry.cancel / entry.timeout (the pad's: Cancel, 30 s without a key)--> home
 //   idle --dial keys--> dialCheck --login code--> entering | --logout code--> loggingOut
 //                                 --remote logout FAC + ext #--> remoteLogout | partial --> dialing
 //                                 --agent-login code--> entering (agent: ID #, PIN #) | --agent-logout code--> ACD
@@ -83,7 +85,7 @@ export const sessionMachine = session.createMachine({
     seq: 1,
     expect: '',
   }),
-  invoke: { id: 'pinPad', src: 'pinPad' },
+  invoke: { id: 'entryPad', src: 'entryPad' },
   entry: { type: 'publish', params: { user: undefined } },
   on: {
     'service.rehoming': [
@@ -103,7 +105,6 @@ export const sessionMachine = session.createMachine({
     // each controller's register-ack says how long its extensions are (a remote logout ends there)
     // (and the set's own DN: Automatic DN Selection may have given it one, and a set with a DN may call)
     'service.registered': { actions: assign({ dialDigits: ({ event }) => event.dialPlan.dialDigits, setDn: ({ context, event }) => event.dn ?? context.setDn }) },
-    'pin.length': { actions: assign({ pinLength: ({ event }) => event.length }) },
     'session.agent-status': { actions: assign({ agentRows: ({ event }) => event.rows }) },
     // the Agent Login key with someone logged in: no log-over (during an entry it does nothing)
     'session.agent-login': { guard: 'loggedIn', actions: { type: 'notice', params: { rows: [...ACD_TEXT.setInUse] } } },
@@ -170,30 +171,22 @@ export const sessionMachine = session.createMachine({
     entering: {
       // the access code that led here (dial sets) is spent: later digits start a new code
       entry: assign({ dialed: '' }),
+      // left for any reason (done, cancelled, timed out, re-homed, logged out by the controller): the
+      // pad takes no more keys and its wait stops; the PIN stays there until used or wiped
+      exit: 'closeEntry',
       initial: 'ext',
+      on: {
+        'entry.cancel': '#session.home',
+        'entry.timeout': '#session.home',
+      },
       states: {
         ext: {
-          entry: 'showExt',
-          after: { entry: '#session.home' },
-          on: {
-            key: [
-              { guard: 'cancelKey', target: '#session.home' },
-              { guard: 'submitExt', target: 'pin' },
-              { guard: 'digitKey', target: 'ext', reenter: true, actions: 'addExtDigit' },
-            ],
-          },
+          entry: 'openExt',
+          on: { 'entry.typed': { target: 'pin', actions: 'takeExt' } },
         },
         pin: {
-          entry: 'showPin',
-          after: { entry: '#session.home' },
-          on: {
-            key: [
-              { guard: 'cancelKey', target: '#session.home' },
-              { guard: 'submitPin', target: '#session.authenticating' },
-              { guard: 'digitKey', actions: 'pinDigit' },
-            ],
-            'pin.length': { target: 'pin', reenter: true, actions: assign({ pinLength: ({ event }) => event.length }) },
-          },
+          entry: 'openPin',
+          on: { 'pin.typed': { target: '#session.authenticating', actions: 'takePinLength' } },
         },
       },
     },

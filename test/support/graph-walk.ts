@@ -84,7 +84,7 @@ export interface WalkOptions {
   abstraction: (s: AnyMachineSnapshot) => string;
   /**
    * Which transitions to take as well as states: when this says so of an event that leaves the
-   * abstraction as it was (a key routed, a digit to the pin pad, a progress report), that transition is
+   * abstraction as it was (a key routed, a field opened on the entry pad, a progress report), that transition is
    * a vertex of its own, so some path takes it and the replay sees what it does. It must depend on
    * nothing of `prev` but what the abstraction sees.
    */

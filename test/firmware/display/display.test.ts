@@ -129,7 +129,7 @@ describe('display layers', () => {
     const session = d.owner();
     d.send({ type: 'display.show', layer: 'session', rows: ['Enter PIN:', ''], softkeys: ['ok', 'cancel'], takes: ['ok', 'cancel', 'dial'], masked: true, owner: session.ref });
     d.press('1', '2', '3', '4', '#', 'ok');
-    // the owner (the session, which hands them to its pin pad) gets the digits; the trace never does
+    // the owner (the entry pad, which holds the PIN) gets the digits; the trace never does
     expect(session.keys).toEqual(['1', '2', '3', '4', '#', 'ok']);
     expect(d.traced).toEqual(['masked', 'masked', 'masked', 'masked', '#', 'ok']);
     for (const shown of d.painted) expect(shown.rows.join('')).not.toMatch(/[1-4]/);

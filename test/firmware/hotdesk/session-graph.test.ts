@@ -1,14 +1,15 @@
 // Model-based test of the hot desk session (login prompt, PIN entry, logout in its forms), for each login
 // style (the HotDesking-key sets reach every state of the machine; the others have no menus): xstate/graph
-// walks it from sample events - the keys (HotDesking, softkeys, OK, Cancel, digits, * and #), the pin
-// pad's reports, every kind of answer to its requests (challenge, each login result, a redirect, logout
-// done and refused, a stray answer type, no answer), the controller's logout notices, the service's
-// news, and every timer as its `xstate.after` event. Answers carry the id the snapshot's context expects
-// (`context.expect`). Each path is then replayed on a live session invoked next to recorders standing in
-// for the display, the link, the service and the keys, with a recorder for its pin pad.
+// walks it from sample events - the keys (HotDesking, softkeys, OK, Cancel, digits, * and #), the entry
+// pad's reports (a field typed, cancelled or timed out, a refused or proved PIN), every kind of answer to
+// its requests (challenge, each login result, a redirect, logout done and refused, a stray answer type,
+// no answer), the controller's logout notices, the service's news, and every timer as its `xstate.after`
+// event. Answers carry the id the snapshot's context expects (`context.expect`). Each path is then
+// replayed on a live session invoked next to recorders standing in for the display, the link, the
+// service and the keys, with a recorder for its entry pad.
 import { describe, expect, it } from 'vitest';
 import { createActor, fromCallback, type AnyEventObject, type AnyMachineSnapshot } from 'xstate';
-import type { PinPadCommand } from '../../../firmware/hotdesk/pin-pad.ts';
+import type { EntryPadEvent } from '../../../firmware/hotdesk/entry-pad.ts';
 import { sessionMachine, type SessionInput } from '../../../firmware/hotdesk/session.ts';
 import { SYSTEM } from '../../../firmware/service/events.ts';
 import type { LoginMethod } from '../../../firmware/profile.ts';
@@ -43,13 +44,16 @@ const callInbox: AnyEventObject[] = [];
 const call = createActor(fromCallback<AnyEventObject>(({ receive }) => receive((e) => void callInbox.push(e)))).start();
 const OFF_HOOK: Record<string, 'taken' | 'partial' | 'none'> = { '222*': 'taken', '333': 'taken', '1115#': 'taken', '22': 'partial', '9': 'none' };
 
-/** What the person, the pin pad, the link (answering the request in flight) and the service may do next. */
+/** What the person, the entry pad, the link (answering the request in flight) and the service may do next. */
 function samples(s: AnyMachineSnapshot): AnyEventObject[] {
   const id: string = s.context.expect;
   const answer = (label: string, msg: Message) => named(label, { type: 'sig.answer', id, msg });
   const out: AnyEventObject[] = KEYS.map((key) => named(`key ${key}`, { type: 'key', key }));
   out.push(
-    named('pin.length 1', { type: 'pin.length', length: 1 }),
+    named('entry.typed', { type: 'entry.typed', digits: USER }),
+    named('pin.typed', { type: 'pin.typed', length: 4 }),
+    named('entry.cancel', { type: 'entry.cancel' }),
+    named('entry.timeout', { type: 'entry.timeout' }),
     named('pin.refused', { type: 'pin.refused' }),
     named('pin.proof', { type: 'pin.proof', hmac: new Uint8Array(32) }),
   );
@@ -100,7 +104,8 @@ const PEERS = [SYSTEM.display, SYSTEM.link, SYSTEM.service, SYSTEM.keys, SYSTEM.
 function modelBased(name: string, loginMethod: LoginMethod, excluded: Record<string, string> = {}, everyKey = false) {
   const INPUT: SessionInput = { loginMethod, mac: MAC };
   // `everyKey`: every key pressed at the PIN entry, the idle and the user's screens, not only those that
-  // change what the abstraction sees (a digit to the pin pad, a digit passed on for calls, an invalid code)
+  // change what the abstraction sees (a digit passed on for calls, an invalid code; at the PIN entry the
+  // keys are the entry pad's, and one that reaches the session anyway must change nothing)
   const edge = (prev: AnyMachineSnapshot, e: AnyEventObject) => everyKey && e.type === 'key' && (prev.matches({ entering: 'pin' }) || prev.matches('idle') || prev.matches('loggedIn'));
   const w = walk(walked, { input: INPUT, events: samples, abstraction, edge });
   const eventless = new Set<string>();
@@ -115,7 +120,7 @@ function modelBased(name: string, loginMethod: LoginMethod, excluded: Record<str
 
   replayAll(w, (path) => {
     const pad: Sent[] = [];
-    const l = live(sessionMachine.provide({ actors: { pinPad: fromCallback<PinPadCommand>(({ receive }) => receive((event) => void pad.push({ to: 'pad', event }))) } }), {
+    const l = live(sessionMachine.provide({ actors: { entryPad: fromCallback<EntryPadEvent>(({ receive }) => receive((event) => void pad.push({ to: 'pad', event }))) } }), {
       systemId: SYSTEM.session,
       input: INPUT,
       peers: PEERS,
@@ -126,6 +131,8 @@ function modelBased(name: string, loginMethod: LoginMethod, excluded: Record<str
 
     /** How many display events there were before this step. */
     let seen = 0;
+    let seenShows = 0;
+    let padSeen = 0;
     let asked = callInbox.length;
     replay(path, l, abstraction, (snap, step, i) => {
       const prev = i > 0 ? path.steps[i - 1].state : undefined;
@@ -136,12 +143,22 @@ function modelBased(name: string, loginMethod: LoginMethod, excluded: Record<str
       if (snap.matches('idle')) expect(shown?.rows).toEqual(['No User Logged In']);
       if (snap.matches('idle')) expect(shown?.softkeys).toEqual(loginMethod === 'handset-hotdesk-mode' ? ['login'] : []);
       if (snap.matches('hotdeskMenu')) expect([shown?.rows, shown?.softkeys]).toEqual([['Hot Desking', 'No User Logged In'], ['login', 'cancel']]);
-      if (snap.matches({ entering: 'ext' })) expect(shown?.rows).toEqual(['Enter Extension:', c.entryExt]);
-      if (snap.matches({ entering: 'pin' })) {
-        // only the mask reaches the display; the digits go to the pin pad
-        expect([shown?.rows, shown?.masked]).toEqual([['Enter PIN:', '*'.repeat(c.pinLength)], true]);
-        if (prev?.matches({ entering: 'pin' }) && key !== undefined && /^[0-9]$/.test(key)) expect(pad.at(-1)?.event).toEqual({ type: 'pin.digit', key });
+      // the fields are the entry pad's: it shows them and takes their keys (the session's own screen stays
+      // what it was), and the session hears once per field
+      const opened = pad.at(-1)?.event;
+      const submitKeys = loginMethod === 'dial' || c.agentEntry ? ['#'] : ['ok'];
+      if (c.agentEntry && loginMethod !== 'dial') submitKeys.push('ok');
+      if (snap.matches({ entering: 'ext' })) {
+        expect(opened).toMatchObject({ type: 'entry.open', field: { kind: 'digits', label: c.agentEntry ? 'Agent ID:' : 'Enter Extension:', minDigits: 1, submitKeys } });
+        expect(c.entryExt).toBe('');
       }
+      if (snap.matches({ entering: 'pin' })) {
+        expect(opened).toMatchObject({ type: 'entry.open', field: { kind: 'pin', label: 'Enter PIN:', minDigits: 0, maxDigits: 8, submitKeys } });
+        expect(c.entryExt).toBe(USER);
+      }
+      if (snap.matches('entering') && key !== undefined) expect(shows().length).toBe(seenShows);
+      if (prev?.matches('entering') && !snap.matches('entering')) expect(pad.slice(padSeen).map((e) => e.event.type)).toContain('entry.close');
+      if (snap.matches('authenticating') && prev?.matches('entering')) expect(c.pinLength).toBe(4);
       if (snap.matches({ authenticating: 'begin' })) expect(requests('login-begin').at(-1)).toMatchObject({ id: c.expect, msg: { ext: c.entryExt } });
       if (snap.matches({ authenticating: 'proving' })) expect(pad.at(-1)?.event).toMatchObject({ type: 'pin.prove', ext: c.entryExt, mac: MAC });
       if (snap.matches({ authenticating: 'answering' })) expect(requests('login').at(-1)).toMatchObject({ id: c.expect, msg: { ext: c.entryExt } });
@@ -182,6 +199,8 @@ function modelBased(name: string, loginMethod: LoginMethod, excluded: Record<str
       asked = callInbox.length;
       if (c.user === undefined && step.event.type !== 'xstate.init') expect(to(SYSTEM.keys).at(-1) ?? { type: 'keys.user-out' }).toEqual({ type: 'keys.user-out' });
       seen = to(SYSTEM.display).length;
+      seenShows = shows().length;
+      padSeen = pad.length;
     });
     l.root.stop();
     for (const id of l.eventless) eventless.add(id);
