@@ -1,9 +1,8 @@
-// A worker thread of the fleet benchmark: runs one slice of the fleet (fleet-rig.ts) through the phases
+// A worker process of the fleet benchmark: runs one slice of the fleet (fleet-rig.ts) through the phases
 // its parent asks for, one message each, and answers each with what it measured. The parent starts it
-// with fleet-threads.ts; nothing here is shared with the other slices but the code.
-import { parentPort } from 'node:worker_threads';
+// with fleet-processes.ts; nothing here is shared with the other slices but the code.
 import { FleetSlice, type SliceSpec } from './fleet-rig.ts';
-import type { SliceReply, SliceRequest } from './fleet-threads.ts';
+import type { SliceReply, SliceRequest } from './fleet-processes.ts';
 
 let slice: FleetSlice | undefined;
 let base: { heapUsed: number; external: number } | undefined;
@@ -13,7 +12,7 @@ async function handle(req: SliceRequest): Promise<SliceReply> {
     case 'ping':
       return { kind: 'pong' };
     case 'build': {
-      // what this thread holds before the slice exists: the code, the profiles, the JIT's first caches
+      // what this process holds before the slice exists: the code, the profiles, the JIT's first caches
       const { memoryNow } = await import('./gc.ts');
       base = await memoryNow();
       const built = await FleetSlice.build(req.spec as SliceSpec);
@@ -39,9 +38,9 @@ async function handle(req: SliceRequest): Promise<SliceReply> {
   }
 }
 
-parentPort!.on('message', (req: SliceRequest) => {
-  handle(req).then(
-    (reply) => parentPort!.postMessage(reply),
-    (err: unknown) => parentPort!.postMessage({ kind: 'error', message: err instanceof Error ? (err.stack ?? err.message) : String(err) } satisfies SliceReply),
-  );
+const answer = (reply: SliceReply) => process.send!(reply);
+process.on('message', (req: SliceRequest) => {
+  handle(req).then(answer, (err: unknown) => answer({ kind: 'error', message: err instanceof Error ? (err.stack ?? err.message) : String(err) }));
 });
+// the parent gone (killed, crashed): nothing is left to answer to
+process.on('disconnect', () => process.exit(0));

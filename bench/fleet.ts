@@ -1,23 +1,24 @@
-// A fleet through one controller per thread (issue 10, "cost per phone"): 100, 1,000 and 10,000 phones
+// A fleet through one controller per process (issue 10, "cost per phone"): 100, 1,000 and 10,000 phones
 // of mixed models (5340 / 6930 / 5607, 6:3:1) on the frame link, each fleet split into two disjoint
-// slices in two worker threads (fleet-threads.ts, fleet-rig.ts), measured in one run from power-on
+// slices in two worker processes (fleet-processes.ts, fleet-rig.ts), measured in one run from power-on
 // through DHCP, the firmware check, registration and every user's login; then 1,000 registered phones
-// with their users logged in, left alone for a simulated hour. Wall time, CPU (all threads), heap per
+// with their users logged in, left alone for a simulated hour. Wall time, CPU (all processes), heap per
 // phone and the growth from one size to the next are printed; the targets print PASS/FAIL.
 //
 //   npm run bench -- fleet [--quick]      (--quick: 6, 12 and 24 phones, 24 idle for 3 minutes)
 import { fmt, passFail, type BenchOptions, type BenchResult, type Benchmark, type Table, type Verdict } from './harness.ts';
-import { ThreadedFleet, type FleetMemory, type FleetPhase } from './fleet-threads.ts';
+import { ProcessFleet, type FleetMemory, type FleetPhase } from './fleet-processes.ts';
 
 export interface FleetBenchConfig {
   sizes: number[];
-  threads: number;
+  /** Slices, each in a process of its own. */
+  processes: number;
   idlePhones: number;
   idleMs: number;
 }
 
-export const FULL: FleetBenchConfig = { sizes: [100, 1_000, 10_000], threads: 2, idlePhones: 1_000, idleMs: 3_600_000 };
-export const QUICK: FleetBenchConfig = { sizes: [6, 12, 24], threads: 2, idlePhones: 24, idleMs: 180_000 };
+export const FULL: FleetBenchConfig = { sizes: [100, 1_000, 10_000], processes: 2, idlePhones: 1_000, idleMs: 3_600_000 };
+export const QUICK: FleetBenchConfig = { sizes: [6, 12, 24], processes: 2, idlePhones: 24, idleMs: 180_000 };
 
 export const TARGET_UP_MS = 30_000;
 export const TARGET_UP_PHONES = 10_000;
@@ -50,8 +51,8 @@ export interface FleetMeasurement {
   idle: IdleMeasurement;
 }
 
-async function measureSize(phones: number, threads: number): Promise<SizeMeasurement> {
-  const { fleet, build } = await ThreadedFleet.build(phones, threads);
+async function measureSize(phones: number, processes: number): Promise<SizeMeasurement> {
+  const { fleet, build } = await ProcessFleet.build(phones, processes);
   try {
     const register = await fleet.register();
     const login = await fleet.login();
@@ -70,8 +71,8 @@ async function measureSize(phones: number, threads: number): Promise<SizeMeasure
   }
 }
 
-async function measureIdle(phones: number, threads: number, ms: number): Promise<IdleMeasurement> {
-  const { fleet } = await ThreadedFleet.build(phones, threads);
+async function measureIdle(phones: number, processes: number, ms: number): Promise<IdleMeasurement> {
+  const { fleet } = await ProcessFleet.build(phones, processes);
   try {
     await fleet.register();
     await fleet.login();
@@ -83,8 +84,8 @@ async function measureIdle(phones: number, threads: number, ms: number): Promise
 
 export async function measureFleet(config: FleetBenchConfig): Promise<FleetMeasurement> {
   const sizes: SizeMeasurement[] = [];
-  for (const n of config.sizes) sizes.push(await measureSize(n, config.threads));
-  const idle = await measureIdle(config.idlePhones, config.threads, config.idleMs);
+  for (const n of config.sizes) sizes.push(await measureSize(n, config.processes));
+  const idle = await measureIdle(config.idlePhones, config.processes, config.idleMs);
   return { config, sizes, idle };
 }
 
@@ -106,7 +107,7 @@ export function fleetTables(m: FleetMeasurement): { tables: Table[]; verdicts: V
   const memGrowth = sizes.slice(1).map((b, i) => growth(sizes[i], b, (s) => s.memory.sliceBytes));
   const verdicts: Verdict[] = [
     {
-      target: `${fmt(TARGET_UP_PHONES)} phones (mixed models) powered on, registered and logged in, ${config.threads} threads, <= ${TARGET_UP_MS / 1000} s wall`,
+      target: `${fmt(TARGET_UP_PHONES)} phones (mixed models) powered on, registered and logged in, ${config.processes} processes, <= ${TARGET_UP_MS / 1000} s wall`,
       pass: !quick && largest.phones >= TARGET_UP_PHONES && largest.upWallMs <= TARGET_UP_MS,
     },
     { target: `<= ${TARGET_PHONE_BYTES / KIB} KiB heap per idle registered phone (at ${fmt(largest.phones)} phones)`, pass: perPhone(largest) <= TARGET_PHONE_BYTES },
@@ -120,7 +121,7 @@ export function fleetTables(m: FleetMeasurement): { tables: Table[]; verdicts: V
   ];
   const s = (ms: number) => (ms / 1000).toFixed(2);
   const up: Table = {
-    title: `fleets on the frame link, ${config.threads} worker threads (one controller each, disjoint slices): power-on to every user logged in`,
+    title: `fleets on the frame link, ${config.processes} worker processes (one controller each, disjoint slices): power-on to every user logged in`,
     columns: ['phones', 'build s', 'to registered s', 'logins s', 'total wall s', 'CPU s', 'virtual s', 'heap KiB/phone', 'RSS MiB'],
     rows: sizes.map((x) => [
       fmt(x.phones),
@@ -149,7 +150,7 @@ export function fleetTables(m: FleetMeasurement): { tables: Table[]; verdicts: V
   };
   const hb = idle.phase.heartbeats;
   const idleTable: Table = {
-    title: `${fmt(idle.phones)} registered phones with their users logged in, idle for ${fmt(idle.virtualMs / 60_000)} simulated minutes (${config.threads} threads)`,
+    title: `${fmt(idle.phones)} registered phones with their users logged in, idle for ${fmt(idle.virtualMs / 60_000)} simulated minutes (${config.processes} processes)`,
     columns: ['phones', 'simulated min', 'wall s', 'CPU s', 'wall s per simulated hour', 'heartbeats', 'CPU us per heartbeat'],
     rows: [[fmt(idle.phones), idle.virtualMs / 60_000, s(idle.phase.wallMs), s(idle.phase.cpuMs), s(hourWallMs), fmt(hb), hb > 0 ? (idle.phase.cpuMs * 1000) / hb : 0]],
     notes: verdicts.map((v) => `${passFail(v.pass)}  ${v.target}`),
@@ -159,7 +160,7 @@ export function fleetTables(m: FleetMeasurement): { tables: Table[]; verdicts: V
 
 export const fleetBenchmark: Benchmark = {
   name: 'fleet',
-  summary: 'fleets of 100, 1,000 and 10,000 mixed phones on the frame link in 2 threads: power-on to logged in, memory per phone, growth; 1,000 idle phones for an hour',
+  summary: 'fleets of 100, 1,000 and 10,000 mixed phones on the frame link in 2 processes: power-on to logged in, memory per phone, growth; 1,000 idle phones for an hour',
   async run(opts: BenchOptions): Promise<BenchResult> {
     return fleetTables(await measureFleet(opts.quick ? QUICK : FULL));
   },

@@ -1,5 +1,5 @@
 // Smoke test of the fleet benchmark (bench/fleet.ts): with tiny fleets it builds each size in two
-// worker threads, brings every phone from power-on to its user logged in, measures memory, idles the
+// worker processes, brings every phone from power-on to its user logged in, measures memory, idles the
 // fleet with heartbeats flowing, and prints its tables and target verdicts. How fast is the benchmark's
 // business (machine- and load-dependent): nothing here times.
 import { spawnSync } from 'node:child_process';
@@ -9,8 +9,8 @@ import { fleetTables, growth, measureFleet, type SizeMeasurement } from '../../b
 import { FleetSlice, fleetExt, fleetMac, fleetProfile } from '../../bench/fleet-rig.ts';
 
 describe('bench fleet', () => {
-  it('brings every phone of each size up to its user logged in, in two threads, and reports the targets', async () => {
-    const m = await measureFleet({ sizes: [4, 8], threads: 2, idlePhones: 8, idleMs: 120_000 });
+  it('brings every phone of each size up to its user logged in, in two processes, and reports the targets', async () => {
+    const m = await measureFleet({ sizes: [4, 8], processes: 2, idlePhones: 8, idleMs: 120_000 });
     expect(m.sizes.map((s) => s.phones)).toEqual([4, 8]);
     for (const s of m.sizes) {
       expect(s.register.virtualMs).toBeGreaterThan(0); // DHCP's first wait alone is 1-10 s
@@ -24,12 +24,12 @@ describe('bench fleet', () => {
     expect(Math.abs(m.idle.phase.heartbeats - 8 * 4)).toBeLessThanOrEqual(8);
     const { tables, verdicts } = fleetTables(m);
     const text = tables.map(formatTable).join('\n\n');
-    expect(text).toMatch(/^fleets on the frame link, 2 worker threads/m);
+    expect(text).toMatch(/^fleets on the frame link, 2 worker processes/m);
     expect(text).toMatch(/^8\s+[\d.]+\s+[\d.]+\s+[\d.]+\s+[\d.]+\s+[\d.]+\s+[\d.]+\s+[\d,.]+\s+[\d,.]+$/m);
     expect(text).toMatch(/^4 -> 8\s+2\s+/m);
     expect(text).toMatch(/^8 registered phones with their users logged in, idle for 2 simulated minutes/m);
     expect(verdicts.map((v) => v.target)).toEqual([
-      '10,000 phones (mixed models) powered on, registered and logged in, 2 threads, <= 30 s wall',
+      '10,000 phones (mixed models) powered on, registered and logged in, 2 processes, <= 30 s wall',
       '<= 64 KiB heap per idle registered phone (at 8 phones)',
       'a simulated hour of 1,000 idle registered phones <= 10 s wall',
       'wall time per phone grows no faster than linearly from one size to the next (growth <= 1.1)',
