@@ -137,7 +137,7 @@ export function fleetTables(m: FleetMeasurement): { tables: Table[]; verdicts: V
     notes: [
       'build: worlds built and phones powered on; to registered: DHCP, firmware check over TFTP, key exchange, register, set',
       'programming, until every phone shows No User Logged In; logins: every user logs in through the keys (HotDesking on desk sets).',
-      'heap KiB/phone: heap + off-heap each thread holds beyond what it held before its slice, after forced GC, per phone.',
+      'heap KiB/phone: heap + off-heap each process holds beyond what it held before its slice, after forced GC, per phone.',
     ],
   };
   const grow: Table = {

@@ -6,7 +6,14 @@
 // idle. The order is a queue of its own (an array and a head), not the map's: sweeping a Map from its
 // front walks every slot deleted before the live ones, which a controller serving a fleet paid on
 // every request.
+// It is bounded by the memory it holds, not by a count of answers: a boot storm of a whole building
+// must not push out answers still inside their time (a retransmission would then be handled twice), and
+// how many fit depends on how big they are. An answer that goes before its time is counted, so a
+// responder that is too small for its load says so (`evictedEarly`).
 import type { Clock } from '../hal.ts';
+
+/** What an entry holds beside its answer's bytes: the key, the entry, the map's slot, the queue's. */
+export const ENTRY_OVERHEAD_BYTES = 160;
 
 interface Entry {
   key: string;
@@ -19,15 +26,18 @@ export class ResponseCache {
   /** Entries in insertion (so expiry) order from `head` on; one replaced or evicted is skipped when reached. */
   private order: Entry[] = [];
   private head = 0;
+  private held = 0;
+  /** Answers pushed out by the bound before their time was over. */
+  evictedEarly = 0;
 
   /**
    * `ttlMs` must outlast the peers' whole retransmission window (500 ms doubling over 5 tries is
-   * 15.5 s); `maxEntries` bounds memory under a flood of distinct requests (oldest go first).
+   * 15.5 s); `maxBytes` bounds memory under a flood of distinct requests (oldest go first).
    */
   constructor(
     private readonly clock: Clock,
     private readonly ttlMs: number,
-    private readonly maxEntries: number,
+    private readonly maxBytes: number,
   ) {}
 
   static key(ip: string, port: number, txid: number, session?: string): string {
@@ -42,9 +52,18 @@ export class ResponseCache {
   put(key: string, bytes: Uint8Array): void {
     this.sweep();
     const entry: Entry = { key, expires: this.clock.now() + this.ttlMs, bytes };
-    this.entries.set(key, entry); // an older entry of this key stays in the queue, skipped when reached
+    const older = this.entries.get(key);
+    if (older) this.held -= costOf(older); // it stays in the queue, skipped when reached
+    this.entries.set(key, entry);
     this.order.push(entry);
-    while (this.entries.size > this.maxEntries) this.dropOldest();
+    this.held += costOf(entry);
+    while (this.held > this.maxBytes && this.entries.size > 1) if (this.dropOldest()) this.evictedEarly++;
+  }
+
+  /** The memory the live entries hold, as the bound counts it. */
+  get bytes(): number {
+    this.sweep();
+    return this.held;
   }
 
   get size(): number {
@@ -63,10 +82,15 @@ export class ResponseCache {
     }
   }
 
-  /** The entry at the front of the queue leaves (if it is still the live one for its key). */
-  private dropOldest(): void {
+  /** The entry at the front of the queue leaves (if it is still the live one for its key): true if it was. */
+  private dropOldest(): boolean {
     const e = this.order[this.head];
     this.order[this.head++] = undefined!;
-    if (this.entries.get(e.key) === e) this.entries.delete(e.key);
+    if (this.entries.get(e.key) !== e) return false;
+    this.entries.delete(e.key);
+    this.held -= costOf(e);
+    return true;
   }
 }
+
+const costOf = (e: Entry) => e.bytes.length + e.key.length + ENTRY_OVERHEAD_BYTES;

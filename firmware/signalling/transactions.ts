@@ -58,8 +58,8 @@ export interface TransactionsOptions {
   firstIntervalMs?: number;
   /** How long an answer stays cached for retransmitted requests. Default 32 s (> 15.5 s window). */
   cacheMs?: number;
-  /** At most this many cached answers. Default 4096. */
-  cacheMax?: number;
+  /** At most this much memory of cached answers (their bytes and keys, and a fixed cost per entry). Default 16 MiB. */
+  cacheMaxBytes?: number;
 }
 
 export interface RequestOptions {
@@ -100,6 +100,7 @@ export interface TransactionStats {
   strayResponses: number; // an answer to no outstanding request (late, duplicated, or from the wrong peer)
   requestsHandled: number; // handler runs
   duplicateRequests: number; // answered from the cache, handler not run
+  answersEvictedEarly: number; // answers the cache's memory bound pushed out before their 32 s (a repeat of one would be handled again)
   handlerErrors: number;
   noticesSent: number;
   noticesReceived: number;
@@ -131,6 +132,7 @@ export class Transactions {
     strayResponses: 0,
     requestsHandled: 0,
     duplicateRequests: 0,
+    answersEvictedEarly: 0,
     handlerErrors: 0,
     noticesSent: 0,
     noticesReceived: 0,
@@ -155,7 +157,7 @@ export class Transactions {
     this.onNotice = opts.onNotice;
     this.tries = checkTries(opts.tries ?? 5);
     this.firstIntervalMs = opts.firstIntervalMs ?? 500;
-    this.answered = new ResponseCache(opts.clock, opts.cacheMs ?? 32_000, opts.cacheMax ?? 4096);
+    this.answered = new ResponseCache(opts.clock, opts.cacheMs ?? 32_000, opts.cacheMaxBytes ?? 16 * 1024 * 1024);
   }
 
   /** Requests awaiting an answer. */
@@ -282,6 +284,11 @@ export class Transactions {
     }
     const bytes = this.encodeReply(this.answer(msg, flags, from), txid);
     this.answered.put(key, bytes);
+    if (this.answered.evictedEarly !== this.stats.answersEvictedEarly) {
+      // said once: from now on a retransmitted request may be handled twice (the count says how often it could)
+      if (this.stats.answersEvictedEarly === 0) this.tracer?.record({ kind: 'drop', reason: `sig answer cache full (${this.answered.bytes} bytes): answers now leave before their time` });
+      this.stats.answersEvictedEarly = this.answered.evictedEarly;
+    }
     this.transport.send(from.ip, from.port, bytes, from.session);
   }
 

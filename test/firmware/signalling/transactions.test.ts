@@ -7,6 +7,7 @@ import type { Message } from '../../../firmware/signalling/messages.ts';
 import { TransactionCancelled, TransactionTimeout, Transactions } from '../../../firmware/signalling/transactions.ts';
 import type { Peer, RequestHandler, TransactionsOptions } from '../../../firmware/signalling/transactions.ts';
 import { FakeNet, flush } from '../../support/fake-net.ts';
+import { RecordingTracer } from '../../support/flash.ts';
 
 const PHONE: Peer = { ip: '10.0.0.50', port: 6800 };
 const SERVER: Peer = { ip: '10.0.0.1', port: 6800 };
@@ -163,6 +164,28 @@ describe('transactions: the responder', () => {
     replay();
     clock.advanceSync(100);
     expect(calls.length).toBe(2); // expired at 32 s after the answer
+  });
+
+  it('a cache too small for the load says so: answers pushed out inside their time are counted, the first traced', async () => {
+    const tracer = new RecordingTracer();
+    // room for about three register-acks
+    const { clock, net, phone, server, calls } = world({ server: { cacheMaxBytes: 3 * 300, tracer } });
+    for (let i = 0; i < 3; i++) watch(phone.request(SERVER, REGISTER));
+    clock.advanceSync(100);
+    await flush();
+    expect(server.stats.answersEvictedEarly).toBe(0);
+    const first = net.sentBy(PHONE)[0];
+    for (let i = 0; i < 5; i++) watch(phone.request(SERVER, REGISTER));
+    clock.advanceSync(100);
+    await flush();
+    expect(server.stats.answersEvictedEarly).toBeGreaterThan(0);
+    expect(tracer.records.filter((r) => r.kind === 'drop' && r.reason.startsWith('sig answer cache full'))).toHaveLength(1);
+    // the first answer is gone inside its 32 s: a repeat of that request is handled again, as counted
+    net.attach(PHONE, { receive() {} });
+    const before = calls.length;
+    net.transportFor(PHONE).send(SERVER.ip, SERVER.port, first.bytes);
+    clock.advanceSync(100);
+    expect(calls.length).toBe(before + 1);
   });
 
   it('answers a request without a typed answer with ack; ACK-NEEDED marks it on the wire', async () => {
