@@ -51,17 +51,19 @@ class SliceProcess {
       if (reply.kind === 'error') w?.reject(new Error(`fleet slice: ${reply.message}`));
       else w?.resolve(reply);
     });
-    this.child.on('error', (err) => {
-      this.waiting?.reject(err);
-      this.waiting = undefined;
-    });
-    this.exited = new Promise((resolve) =>
+    this.exited = new Promise((resolve) => {
+      this.child.on('error', (err) => {
+        this.waiting?.reject(err);
+        this.waiting = undefined;
+        // a process that never started has no exit to wait for
+        if (this.child.pid === undefined) resolve();
+      });
       this.child.on('exit', (code, signal) => {
         this.waiting?.reject(new Error(`fleet slice process exited with ${signal ?? `code ${code}`}`));
         this.waiting = undefined;
         resolve();
-      }),
-    );
+      });
+    });
   }
 
   ask(req: SliceRequest): Promise<SliceReply> {
@@ -73,7 +75,7 @@ class SliceProcess {
 
   /** Ends the process (it has closed its slice, or failed) and waits until it is gone. */
   async stop(): Promise<void> {
-    if (this.child.exitCode === null && this.child.signalCode === null) this.child.kill();
+    if (this.child.pid !== undefined && this.child.exitCode === null && this.child.signalCode === null) this.child.kill();
     await this.exited;
   }
 }

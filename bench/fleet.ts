@@ -138,6 +138,7 @@ export function fleetTables(m: FleetMeasurement): { tables: Table[]; verdicts: V
       'build: worlds built and phones powered on; to registered: DHCP, firmware check over TFTP, key exchange, register, set',
       'programming, until every phone shows No User Logged In; logins: every user logs in through the keys (HotDesking on desk sets).',
       'heap KiB/phone: heap + off-heap each process holds beyond what it held before its slice, after forced GC, per phone.',
+      'RSS MiB: the resident sets of the slice processes, summed (pages they share are counted in each; the parent is left out).',
     ],
   };
   const grow: Table = {

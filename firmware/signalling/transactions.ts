@@ -58,7 +58,7 @@ export interface TransactionsOptions {
   firstIntervalMs?: number;
   /** How long an answer stays cached for retransmitted requests. Default 32 s (> 15.5 s window). */
   cacheMs?: number;
-  /** At most this much memory of cached answers (their bytes and keys, and a fixed cost per entry). Default 16 MiB. */
+  /** At most about this much memory of cached answers (their bytes, keys and a measured cost per entry). Default 1 MiB (a phone's); a controller's endpoint asks for more. */
   cacheMaxBytes?: number;
 }
 
@@ -157,7 +157,7 @@ export class Transactions {
     this.onNotice = opts.onNotice;
     this.tries = checkTries(opts.tries ?? 5);
     this.firstIntervalMs = opts.firstIntervalMs ?? 500;
-    this.answered = new ResponseCache(opts.clock, opts.cacheMs ?? 32_000, opts.cacheMaxBytes ?? 16 * 1024 * 1024);
+    this.answered = new ResponseCache(opts.clock, opts.cacheMs ?? 32_000, opts.cacheMaxBytes ?? 1024 * 1024);
   }
 
   /** Requests awaiting an answer. */

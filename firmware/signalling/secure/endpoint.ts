@@ -29,6 +29,10 @@ const MAX_WAITING = 32;
 /** Sessions a controller keeps; past this the oldest goes (its phone opens a new one when it next talks). */
 const MAX_SESSIONS = 16_384;
 
+
+/** A controller's memory for the answers it keeps 32 s (both its sealed and its key-exchange responder):
+ * at about 400 bytes an answer, some 160,000 answers, 5,000 requests a second for 32 s. */
+export const CONTROLLER_ANSWER_CACHE_BYTES = 64 * 1024 * 1024;
 export type SecureDropReason =
   | 'clear-message'
   | 'unknown-session'
@@ -110,8 +114,11 @@ export class SecureEndpoint {
     if (o.role === 'controller' && !o.identity) throw new RangeError('secure endpoint: a controller needs the cluster identity');
     if (o.role === 'phone' && !o.mac) throw new RangeError('secure endpoint: a phone needs its MAC');
     this.direction = o.role === 'phone' ? { out: 'up', in: 'down' } : { out: 'down', in: 'up' };
-    this.tx = new Transactions({ ...o, transport: { send: (ip, port, bytes, session) => this.sendSealed(ip, port, bytes, session) } });
+    // a controller answers a building's boot storm; a phone, the few pushes of one controller
+    const cacheMaxBytes = o.cacheMaxBytes ?? (o.role === 'controller' ? CONTROLLER_ANSWER_CACHE_BYTES : undefined);
+    this.tx = new Transactions({ ...o, cacheMaxBytes, transport: { send: (ip, port, bytes, session) => this.sendSealed(ip, port, bytes, session) } });
     this.kx = new Transactions({
+      cacheMaxBytes,
       transport: o.transport,
       clock: o.clock,
       random: o.random,

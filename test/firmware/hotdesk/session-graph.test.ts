@@ -159,6 +159,12 @@ function modelBased(name: string, loginMethod: LoginMethod, excluded: Record<str
       if (snap.matches('entering') && key !== undefined) expect(shows().length).toBe(seenShows);
       if (prev?.matches('entering') && !snap.matches('entering')) expect(pad.slice(padSeen).map((e) => e.event.type)).toContain('entry.close');
       if (snap.matches('authenticating') && prev?.matches('entering')) expect(c.pinLength).toBe(4);
+      // a PIN typed (or being proved) is wiped in the pad on every way out but a redirect (which resumes the login)
+      const heldPin = (x?: AnyMachineSnapshot) => !!x && (x.matches({ entering: 'pin' }) || x.matches('authenticating') || x.matches('redirected'));
+      if (heldPin(prev) && !heldPin(snap)) {
+        expect(pad.slice(padSeen).map((e) => e.event.type), 'the PIN wiped').toContain('pin.wipe');
+        expect(c.pinLength).toBe(0);
+      }
       if (snap.matches({ authenticating: 'begin' })) expect(requests('login-begin').at(-1)).toMatchObject({ id: c.expect, msg: { ext: c.entryExt } });
       if (snap.matches({ authenticating: 'proving' })) expect(pad.at(-1)?.event).toMatchObject({ type: 'pin.prove', ext: c.entryExt, mac: MAC });
       if (snap.matches({ authenticating: 'answering' })) expect(requests('login').at(-1)).toMatchObject({ id: c.expect, msg: { ext: c.entryExt } });

@@ -169,7 +169,7 @@ describe('transactions: the responder', () => {
   it('a cache too small for the load says so: answers pushed out inside their time are counted, the first traced', async () => {
     const tracer = new RecordingTracer();
     // room for about three register-acks
-    const { clock, net, phone, server, calls } = world({ server: { cacheMaxBytes: 3 * 300, tracer } });
+    const { clock, net, phone, server, calls } = world({ server: { cacheMaxBytes: 3 * 520, tracer } });
     for (let i = 0; i < 3; i++) watch(phone.request(SERVER, REGISTER));
     clock.advanceSync(100);
     await flush();
