@@ -7,8 +7,8 @@
 // sends its parallel and concurrent work to helper threads, and with every core busy with a slice those
 // helpers only take time from the other slice. A process of its own can be started with
 // `--single-threaded-gc` (a V8 flag is the process's, fixed at its start: a worker cannot have its own,
-// and setting it later crashes V8). Measured side by side, 10,000 phones, 2 slices: 26.5-27.5 s with the
-// flag against 26.9-30.9 s without it.
+// and setting it later crashes V8). Measured side by side, 10,000 phones in 2 slices: 25.7 and 26.0 s as
+// processes with the flag, 27.5 and 27.0 s as worker threads, runs taken in turn.
 import { fork, type ChildProcess } from 'node:child_process';
 import { performance } from 'node:perf_hooks';
 import type { MemoryResult, PhaseResult, SliceSpec } from './fleet-rig.ts';
