@@ -1,7 +1,7 @@
 // ARP (RFC 826) for Ethernet/IPv4 only: the one combination this link carries.
-import { blob, struct, u16be, u32be, u8 } from 'buffer-layout';
+import { struct, u16be, u32be, u8 } from 'buffer-layout';
 import { formatIpv4, formatMac, parseIpv4, parseMac } from './addr.ts';
-import { asBuffer } from './bytes.ts';
+import { asBuffer, fixedBytes } from './bytes.ts';
 import { refuse, type Decoded } from './drops.ts';
 import { ETHERTYPE_IPV4 } from './ethernet.ts';
 
@@ -35,9 +35,9 @@ const layout = struct<ArpWire>([
   u8('hlen'),
   u8('plen'),
   u16be('op'),
-  blob(6, 'sha'),
+  fixedBytes(6, 'sha'),
   u32be('spa'),
-  blob(6, 'tha'),
+  fixedBytes(6, 'tha'),
   u32be('tpa'),
 ]);
 

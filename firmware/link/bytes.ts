@@ -9,7 +9,8 @@ export function asBuffer(bytes: Uint8Array): Buffer {
 /**
  * buffer-layout's `blob(span, property)`, encoding by a plain copy: the library's own Blob.encode writes
  * each field through a hex string and back (a DHCP message carries 196 bytes of sname and file, four
- * messages per phone's boot). Decoding is Blob's own: a view of the same memory, no copy.
+ * messages per phone's boot; each frame sent carries two MACs). Decoding is Blob's own: a view of the
+ * same memory, no copy.
  */
 export class FixedBytes extends Blob {
   override encode(src: Buffer, b: Buffer, offset = 0): number {

@@ -2,9 +2,9 @@
 // frame as pcap's LINKTYPE_ETHERNET and the tap see it. No minimum-size padding is added on send (the
 // serial line is slow and Wireshark does not mind); padding on receive is carried in `payload` and
 // the IPv4/ARP decoders ignore it.
-import { blob, struct, u16be } from 'buffer-layout';
+import { struct, u16be } from 'buffer-layout';
 import { formatMac, parseMac } from './addr.ts';
-import { asBuffer } from './bytes.ts';
+import { asBuffer, fixedBytes } from './bytes.ts';
 import { refuse, type Decoded } from './drops.ts';
 
 export const ETHERTYPE_IPV4 = 0x0800;
@@ -28,8 +28,8 @@ export interface EthernetFrame {
 }
 
 const header = struct<{ dst: Buffer; src: Buffer; type: number }>([
-  blob(6, 'dst'),
-  blob(6, 'src'),
+  fixedBytes(6, 'dst'),
+  fixedBytes(6, 'src'),
   u16be('type'),
 ]);
 /** What follows the TPID: TCI (PCP 3 bits, DEI 1 bit, VID 12 bits) and the real EtherType. */
